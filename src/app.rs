@@ -1,0 +1,97 @@
+//! Running a command: parse the arguments, dispatch, and turn the result into
+//! output and an exit code. This is the only place that picks exit codes:
+//! 0 success, 1 a finding (errors in the site, a difference), 2 a usage or
+//! operational error.
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Color, Command, ImportCommand};
+use crate::cmd;
+use crate::diag::Style;
+
+/// What a command found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Status {
+    /// Nothing to report.
+    Success,
+    /// Errors in the site, failed requests, or differences: exit 1.
+    Findings,
+}
+
+/// Errors that stop a command: exit 2.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Error {
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read { path: PathBuf, source: io::Error },
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write { path: PathBuf, source: io::Error },
+    #[error(transparent)]
+    NotASite(#[from] crate::load::NotASite),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Error {
+    pub(crate) fn read(path: impl Into<PathBuf>, source: io::Error) -> Error {
+        Error::Read {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn write(path: impl Into<PathBuf>, source: io::Error) -> Error {
+        Error::Write {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Settings every command shares.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Context {
+    /// How to draw diagnostics on stderr.
+    pub(crate) style: Style,
+}
+
+/// Runs cinder with these arguments (the first is the program name).
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let ctx = Context {
+        style: if color { Style::Color } else { Style::Plain },
+    };
+    let result = match cli.command {
+        Command::Check(args) => cmd::check::run(&ctx, &args),
+        Command::Query(args) => cmd::query::run(&ctx, &args),
+        Command::Import(ImportCommand::Balrog(args)) => cmd::import::run(&ctx, &args),
+    };
+    match result {
+        Ok(Status::Success) => ExitCode::SUCCESS,
+        Ok(Status::Findings) => ExitCode::from(1),
+        Err(Error::Write { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The command line, as clap definitions; the doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Balrog's update rules, precomputed: build a static update server for
+/// Firefox-family apps from rules and releases kept as YAML in git.
+#[derive(Debug, Parser)]
+#[command(name = "cinder", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    /// When to colour diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub(crate) color: Color,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Check a site: every problem in its files, each with its place.
+    ///
+    /// Exits 0 when the site is clean (warnings allowed), 1 when it has errors.
+    Check(CheckArgs),
+
+    /// Print the answer a client gets for each request URL.
+    Query(QueryArgs),
+
+    /// Turn another update server's data into a site.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SiteArg {
+    /// The site's directory (the one holding cinder.yml).
+    #[arg(long, value_name = "DIR", default_value = ".", env = "CINDER_SITE")]
+    pub(crate) site: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub(crate) site: SiteArg,
+
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub(crate) deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct QueryArgs {
+    #[command(flatten)]
+    pub(crate) site: SiteArg,
+
+    /// The User-Agent header to assume (Balrog reads `PPC` from it for Darwin builds).
+    #[arg(long, value_name = "UA")]
+    pub(crate) user_agent: Option<String>,
+
+    /// Print one JSON object per request: url, status, body, rule, release.
+    #[arg(long)]
+    pub(crate) jsonl: bool,
+
+    /// Read request URLs from FILE, one per line.
+    #[arg(long = "urls", value_name = "FILE", conflicts_with = "urls")]
+    pub(crate) urls_file: Option<PathBuf>,
+
+    /// Request URLs (`/update/6/...` paths or full URLs).
+    #[arg(value_name = "URL", required_unless_present = "urls_file")]
+    pub(crate) urls: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ImportCommand {
+    /// Import a Balrog export: rules.json, releases/*.json, config.json and the
+    /// optional emergency_shutoffs.json, pinnable_releases.json, products.json.
+    Balrog(ImportBalrogArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportBalrogArgs {
+    /// The export's directory.
+    #[arg(value_name = "DIR")]
+    pub(crate) dir: PathBuf,
+
+    /// Where to write the site; it must not exist or be empty, unless --force.
+    #[arg(long, value_name = "SITE")]
+    pub(crate) out: PathBuf,
+
+    /// Replace the contents of an existing SITE directory.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

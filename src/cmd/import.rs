@@ -1,0 +1,33 @@
+//! `cinder import balrog`: a Balrog export as a site.
+
+use std::io::Write;
+
+use crate::app::{Context, Error, Status};
+use crate::cli::ImportBalrogArgs;
+use crate::import::balrog::{Export, write_site};
+
+pub(crate) fn run(ctx: &Context, args: &ImportBalrogArgs) -> Result<Status, Error> {
+    let export = Export::read(&args.dir)?;
+    let files = export.to_site();
+    write_site(&args.out, &files, args.force)?;
+    let loaded = super::load(&args.out)?;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "imported {} rules and {} releases into `{}`",
+        loaded.site.rules.len(),
+        loaded.site.releases.len(),
+        args.out.display()
+    );
+    if !loaded.diagnostics.is_empty() {
+        drop(err);
+        super::print_diagnostics(ctx, &loaded);
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: the imported data has {} and {}; Balrog fails (400/500) on the requests that reach the errors, and `cinder build` refuses them until they are fixed",
+            super::check::count(loaded.diagnostics.errors(), "error"),
+            super::check::count(loaded.diagnostics.warnings(), "warning"),
+        );
+    }
+    Ok(Status::Success)
+}

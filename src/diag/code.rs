@@ -1,0 +1,68 @@
+//! The stable codes of every diagnostic cinder reports, with a line saying
+//! what each means. The README's list of codes is checked against this table.
+
+macro_rules! codes {
+    ($($variant:ident => $name:literal, $what:literal;)*) => {
+        /// A stable diagnostic code; the name is what users see and can search for.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub(crate) enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            pub(crate) const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub(crate) fn name(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            pub(crate) fn description(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $what,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    // Reading files
+    Io => "io", "a file or directory could not be read";
+    YamlSyntax => "yaml-syntax", "a file is not valid YAML or JSON, or repeats a key";
+    UnknownField => "unknown-field", "a field that the schema does not define (often a typo)";
+    MissingField => "missing-field", "a required field is absent";
+    WrongType => "wrong-type", "a value has the wrong type (a number where a string is required, ...)";
+    InvalidValue => "invalid-value", "a value is outside what is allowed (a version that does not parse, a rate above 100, ...)";
+    DuplicateName => "duplicate-name", "two releases, templates, rule ids or aliases share a name";
+    UnknownTemplate => "unknown-template", "`extends` names a template that does not exist";
+    TemplateCycle => "template-cycle", "templates extend each other in a circle";
+    // References between files (Balrog answers 500 for each of these)
+    UnknownRelease => "unknown-release", "a mapping, fallbackMapping, pin, SuperBlob entry or partial names a release that does not exist";
+    FromReleaseLacksLocale => "from-release-lacks-locale", "a partial's from-release has the platform but not the locale, so Balrog answers 500";
+    NumericBuildId => "numeric-build-id", "a buildID written as a number; Balrog compares buildIDs as strings and answers 500";
+    MissingFileUrl => "missing-file-url", "no URL for a complete patch on a channel that can reach the release, so Balrog answers 500";
+    MissingOsField => "missing-os-field", "a platform whose patch URLs need `OS_FTP` or `OS_BOUNCER` lacks it, so Balrog answers 500";
+    AliasChain => "alias-chain", "a platform alias points at another alias; Balrog resolves one level only";
+    WrongBlobType => "wrong-blob-type", "a rule maps requests to a release that cannot answer them (a JSON blob on an XML route)";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_kebab_case() {
+        let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.name()).collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+        );
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len());
+    }
+}

@@ -1,0 +1,3 @@
+//! Importers: other update servers' data turned into sites.
+
+pub(crate) mod balrog;

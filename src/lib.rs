@@ -1,0 +1,21 @@
+//! cinder: Balrog's update rules and releases, expanded ahead of time into a
+//! tree of static responses.
+//!
+//! Data flows one way: `load` reads the site into the typed `model`, the
+//! `engine` evaluates requests exactly as Balrog does, `render` writes the
+//! response bodies; the commands in `cmd` put these together.
+
+mod app;
+mod cli;
+mod cmd;
+mod diag;
+mod engine;
+mod import;
+mod load;
+mod model;
+mod render;
+mod respond;
+mod source;
+mod yaml_out;
+
+pub use app::run;

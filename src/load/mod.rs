@@ -1,0 +1,152 @@
+//! Loading a site: read the files, validate them into the typed model,
+//! resolve references between them, and collect every problem found.
+
+mod checks;
+mod config;
+pub(crate) mod fields;
+mod files;
+mod refs;
+pub(crate) mod releases;
+pub(crate) mod rules;
+mod templates;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::model::Site;
+use crate::model::release::Release;
+use crate::source::{Loc, Sources};
+
+use files::Kind;
+use templates::Templates;
+
+/// A site as loaded: the model, the files it came from (for diagnostics),
+/// and the problems found.
+#[derive(Debug)]
+pub(crate) struct Loaded {
+    pub(crate) root: PathBuf,
+    pub(crate) sources: Sources,
+    pub(crate) site: Site,
+    pub(crate) diagnostics: Diagnostics,
+}
+
+/// The directory is not a site at all.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum NotASite {
+    #[error("`{}` does not exist", .0.display())]
+    Missing(PathBuf),
+    #[error("`{}` is not a cinder site: it has no `cinder.yml`", .0.display())]
+    NoConfig(PathBuf),
+}
+
+/// Loads the site in `dir`. Problems in its files are diagnostics; only a
+/// directory that is not a site at all is an error.
+pub(crate) fn load_site(dir: &Path) -> Result<Loaded, NotASite> {
+    if !dir.is_dir() {
+        return Err(NotASite::Missing(dir.to_path_buf()));
+    }
+    if !dir.join("cinder.yml").is_file() {
+        return Err(NotASite::NoConfig(dir.to_path_buf()));
+    }
+    let mut sources = Sources::default();
+    let mut diags = Diagnostics::default();
+    let parsed = files::read_site(dir, &mut sources, &mut diags);
+
+    let mut site = Site::default();
+    if let Some(root) = parsed
+        .iter()
+        .find(|p| p.kind == Kind::Config)
+        .and_then(|p| p.root.as_ref())
+    {
+        site.config = config::load_config(root, &mut diags);
+    }
+
+    let mut templates = Templates::new();
+    for p in parsed.iter().filter(|p| p.kind == Kind::Template) {
+        if let Some(root) = &p.root {
+            templates.add(
+                files::stem(&p.rel),
+                root.clone(),
+                Loc::file_start(p.id),
+                &mut diags,
+            );
+        }
+    }
+    templates.resolve_all(&mut diags);
+
+    let release_files: Vec<_> = parsed
+        .iter()
+        .filter(|p| p.kind == Kind::Release && p.root.is_some())
+        .collect();
+    let loaded: Vec<(Option<Release>, Diagnostics)> = release_files
+        .par_iter()
+        .map(|p| {
+            let mut d = Diagnostics::default();
+            let root = p
+                .root
+                .clone()
+                .unwrap_or_else(|| unreachable!("filtered above"));
+            let release = templates
+                .expand(root, &mut d)
+                .and_then(|node| releases::load_release(p.id, &node, &files::stem(&p.rel), &mut d));
+            (release, d)
+        })
+        .collect();
+    for (release, d) in loaded {
+        diags.extend(d);
+        if let Some(release) = release {
+            add_release(&mut site, release, &mut diags);
+        }
+    }
+
+    let mut order = 0;
+    let mut rule_files = Vec::new();
+    for p in parsed.iter().filter(|p| p.kind == Kind::Rules) {
+        if let Some(root) = &p.root {
+            let rules = rules::load_rules_file(p.id, root, order, &mut diags);
+            order += rules.len();
+            for r in rules {
+                rule_files.push(p.rel.display().to_string());
+                site.rules.push(r);
+            }
+        }
+    }
+    let mut paired: Vec<_> = site.rules.drain(..).zip(rule_files).collect();
+    paired.sort_by_key(|(r, _)| r.tie_key());
+    for (rule, file) in paired {
+        site.rule_names.push(rule.display_id(&file));
+        site.rules.push(rule);
+    }
+
+    refs::resolve(&mut site, &mut diags);
+    checks::check(&site, &mut diags);
+    diags.sort();
+    Ok(Loaded {
+        root: dir.to_path_buf(),
+        sources,
+        site,
+        diagnostics: diags,
+    })
+}
+
+fn add_release(site: &mut Site, release: Release, diags: &mut Diagnostics) {
+    if let Some(&first) = site.release_index.get(&release.name) {
+        diags.push(
+            Diagnostic::error(
+                Code::DuplicateName,
+                format!("two releases are named `{}`", release.name),
+            )
+            .at(release.loc, "this release")
+            .note(site.release(first).loc, "the other one")
+            .help("give one of them a different `name` (or file name)"),
+        );
+        return;
+    }
+    let id = crate::model::ReleaseId(
+        u32::try_from(site.releases.len()).expect("fewer than 4 billion releases"),
+    );
+    site.release_index.insert(release.name.clone(), id);
+    site.releases.push(release);
+}

@@ -1,0 +1,160 @@
+//! `releases/**/*.yml`: one release per file, a Balrog blob plus cinder's
+//! `name`, `product` and `extends`. This checks each blob against its
+//! schema and builds the typed release.
+
+mod addons;
+mod app;
+mod other;
+
+use crate::diag::{Code, Diagnostic, Diagnostics, or_ticked};
+use crate::model::release::{Blob, Release};
+use crate::model::scalar::Scalar;
+use crate::source::{FileId, Node, Value};
+
+use super::fields::{self, Fields};
+
+/// cinder's own fields, allowed in every release.
+pub(crate) const META_FIELDS: &[&str] = &["name", "product", "schema_version"];
+
+/// The schema numbers cinder reads, with what they are.
+pub(crate) const SCHEMAS: &[(i64, &str)] = &[
+    (1, "app release, version 1"),
+    (2, "app release, version 2"),
+    (3, "app release, version 3"),
+    (4, "app release, version 4"),
+    (5, "app release, version 5"),
+    (6, "app release, version 6"),
+    (8, "app release, version 8"),
+    (9, "app release, version 9"),
+    (50, "Desupport"),
+    (1000, "GMP"),
+    (2000, "Settings (security policy)"),
+    (4000, "SuperBlob"),
+    (5000, "SystemAddons"),
+    (6000, "optional features"),
+    (10000, "Guardian"),
+];
+
+/// Reads one release document (its templates already merged in).
+/// `default_name` is the file name without extension.
+pub(crate) fn load_release(
+    file: FileId,
+    node: &Node,
+    default_name: &str,
+    diags: &mut Diagnostics,
+) -> Option<Release> {
+    let name = node
+        .get("name")
+        .filter(|n| n.value != Value::Null)
+        .and_then(|n| fields::name(n, "name", diags))
+        .unwrap_or_else(|| default_name.to_owned());
+    let mut f = Fields::new(node, format!("release `{name}`"), diags)?;
+    f.get("name");
+    let product = f
+        .value("product")
+        .and_then(|n| fields::name(n, "product", diags))
+        .unwrap_or_default();
+    let before = diags.errors();
+    let schema_node = f.required("schema_version", diags)?;
+    let schema = fields::integer(schema_node, "schema_version", diags)?;
+    let blob = match schema {
+        1..=6 | 8 | 9 => app::load(&mut f, u8::try_from(schema).unwrap_or(1), diags)
+            .map(|a| Blob::App(Box::new(a))),
+        50 => other::desupport(&mut f, diags).map(Blob::Desupport),
+        1000 => addons::gmp(&mut f, diags).map(Blob::Gmp),
+        2000 => other::settings(&mut f, diags).map(Blob::Settings),
+        4000 => other::superblob(&mut f, diags).map(Blob::Super),
+        5000 => addons::system_addons(&mut f, diags).map(Blob::SystemAddons),
+        6000 => addons::features(&mut f, diags).map(Blob::Features),
+        10000 => other::guardian(&mut f, diags).map(Blob::Guardian),
+        other => {
+            let known: Vec<String> = SCHEMAS
+                .iter()
+                .map(|(n, what)| format!("{n} ({what})"))
+                .collect();
+            let note = if other == 7 {
+                "; Balrog never maps schema 7"
+            } else {
+                ""
+            };
+            diags.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    format!("`schema_version` {other} is not a schema cinder knows{note}"),
+                )
+                .at(schema_node.loc, "unknown schema")
+                .help(format!("use one of {}", or_ticked(&known))),
+            );
+            f.consume_all();
+            None
+        }
+    };
+    if diags.errors() > before {
+        return None;
+    }
+    Some(Release {
+        name,
+        product,
+        file,
+        loc: node.loc,
+        blob: blob?,
+    })
+}
+
+/// A scalar value (string, number or boolean); null reads as `None`.
+pub(crate) fn scalar(node: &Node, field: &str, diags: &mut Diagnostics) -> Option<Scalar> {
+    match &node.value {
+        Value::Str(s) => Some(Scalar::Str(s.clone())),
+        Value::Int(i) => Some(Scalar::Int(*i)),
+        Value::Float(x) => Some(Scalar::Float(*x)),
+        Value::Bool(b) => Some(Scalar::Bool(*b)),
+        Value::Null => None,
+        _ => {
+            diags.push(
+                Diagnostic::error(
+                    Code::WrongType,
+                    format!("`{field}` must be a single value, found {}", node.kind()),
+                )
+                .at(node.loc, "expected a string, number or boolean"),
+            );
+            None
+        }
+    }
+}
+
+/// A size in bytes: an integer, or a string of digits as Balrog allows.
+pub(crate) fn size(node: &Node, field: &str, diags: &mut Diagnostics) -> Option<Scalar> {
+    let value = scalar(node, field, diags)?;
+    let ok = match &value {
+        Scalar::Int(i) => *i >= 0,
+        Scalar::Str(s) => !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()),
+        _ => false,
+    };
+    if !ok {
+        diags.push(fields::invalid(
+            node,
+            format!("`{field}` must be a size in bytes"),
+            "expected a whole number of bytes",
+        ));
+        return None;
+    }
+    Some(value)
+}
+
+/// A hash value: a string (Balrog takes what it is given; cinder lints hex later).
+pub(crate) fn hash(node: &Node, field: &str, diags: &mut Diagnostics) -> Option<Scalar> {
+    match &node.value {
+        Value::Str(s) => Some(Scalar::Str(s.clone())),
+        Value::Int(_) => scalar(node, field, diags),
+        _ => {
+            diags.push(
+                Diagnostic::error(
+                    Code::WrongType,
+                    format!("`{field}` must be a string, found {}", node.kind()),
+                )
+                .at(node.loc, "expected the hash as hexadecimal text"),
+            );
+            None
+        }
+    }
+}

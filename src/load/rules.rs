@@ -1,0 +1,380 @@
+//! `rules/*.yml`: each file is a list of rules written with Balrog's column
+//! names; this turns them into checked `Rule`s.
+
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::engine::matchers::{
+    BuildIdCondition, ChannelPattern, Csv, MemoryCondition, SimpleExpression, VersionCondition,
+};
+use crate::model::rule::{Origin, Rule, Target};
+use crate::source::{FileId, Node, Value};
+
+use super::fields::{self, Fields};
+
+/// Every field a rule may have.
+pub(crate) const RULE_FIELDS: &[&str] = &[
+    "rule_id",
+    "alias",
+    "priority",
+    "mapping",
+    "fallbackMapping",
+    "backgroundRate",
+    "update_type",
+    "product",
+    "version",
+    "channel",
+    "buildTarget",
+    "buildID",
+    "locale",
+    "osVersion",
+    "memory",
+    "instructionSet",
+    "jaws",
+    "mig64",
+    "distribution",
+    "distVersion",
+    "headerArchitecture",
+    "comment",
+    "data_version",
+];
+
+/// Reads one rules file. `first_order` is the site-wide position of its first rule.
+pub(crate) fn load_rules_file(
+    file: FileId,
+    root: &Node,
+    first_order: usize,
+    diags: &mut Diagnostics,
+) -> Vec<Rule> {
+    let items = match &root.value {
+        Value::Seq(items) => items.as_slice(),
+        Value::Null => return Vec::new(),
+        _ => {
+            diags.push(
+                Diagnostic::error(Code::WrongType, format!("a rules file must be a list of rules, found {}", root.kind()))
+                    .at(root.loc, "expected a list")
+                    .help("start each rule with `- `, e.g.\n- priority: 100\n  product: Ember\n  mapping: Ember-2.0"),
+            );
+            return Vec::new();
+        }
+    };
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, node)| load_rule(file, node, i + 1, first_order + i, diags))
+        .collect()
+}
+
+fn load_rule(
+    file: FileId,
+    node: &Node,
+    index: usize,
+    order: usize,
+    diags: &mut Diagnostics,
+) -> Option<Rule> {
+    let mut f = Fields::new(node, format!("rule #{index}"), diags)?;
+    let mut field_locs = Vec::new();
+    for name in RULE_FIELDS {
+        if let Some(loc) = f.key_loc(name) {
+            field_locs.push((*name, loc));
+        }
+    }
+    let before = diags.errors();
+
+    let rule_id = f
+        .value("rule_id")
+        .and_then(|n| fields::integer(n, "rule_id", diags));
+    let alias = f.value("alias").and_then(|n| {
+        let alias = fields::name(n, "alias", diags)?;
+        let ok = alias
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !ok {
+            diags.push(fields::invalid(
+                n,
+                format!("alias `{alias}` is not valid"),
+                "letters, digits and `-`, starting with a letter",
+            ));
+        }
+        Some(alias)
+    });
+    let priority = match f.required("priority", diags) {
+        Some(n) => fields::integer(n, "priority", diags).and_then(|p| {
+            if p < 0 {
+                diags.push(fields::invalid(
+                    n,
+                    "`priority` must not be negative",
+                    "0 or more",
+                ));
+                None
+            } else {
+                Some(p)
+            }
+        }),
+        None => None,
+    };
+    let mapping = target(&mut f, "mapping", diags);
+    let fallback_mapping = target(&mut f, "fallbackMapping", diags);
+    let background_rate = match f.value("backgroundRate") {
+        None => Some(100),
+        Some(n) => {
+            fields::integer(n, "backgroundRate", diags).and_then(|r| match u8::try_from(r) {
+                Ok(r) if r <= 100 => Some(r),
+                _ => {
+                    diags.push(fields::invalid(
+                        n,
+                        format!("`backgroundRate` {r} is not a percentage"),
+                        "0 to 100",
+                    ));
+                    None
+                }
+            })
+        }
+    };
+    let update_type = match f.value("update_type") {
+        None => Some("minor".to_owned()),
+        Some(n) => fields::name(n, "update_type", diags).inspect(|t| {
+            if t != "minor" && t != "major" {
+                diags.push(
+                    Diagnostic::warning(
+                        Code::InvalidValue,
+                        format!("`update_type` `{t}` is neither `minor` nor `major`"),
+                    )
+                    .at(n.loc, "Firefox skips updates of any other type"),
+                );
+            }
+        }),
+    };
+    let product = plain(&mut f, "product", diags);
+    let version = condition(&mut f, "version", diags, true, |raw, n, diags| {
+        let c = VersionCondition::parse(raw);
+        for problem in c.problems() {
+            diags.push(fields::invalid(n, format!("`version` `{raw}`: {problem}"), "Balrog cannot compare against this").help(
+                "use a version (`128.0`), a comma list of versions, an operator and a version (`<128.0`, `>=115.0`), or a glob (`128.*`)",
+            ));
+        }
+        c
+    });
+    let channel = condition(&mut f, "channel", diags, false, |raw, n, diags| {
+        let c = ChannelPattern::parse(raw);
+        if let Some(e) = c.broken() {
+            diags.push(fields::invalid(
+                n,
+                format!("`channel` `{raw}` is a glob Balrog cannot compile"),
+                e.lines().last().unwrap_or(e),
+            ));
+        } else if c.never_matches() {
+            diags.push(
+                Diagnostic::warning(
+                    Code::InvalidValue,
+                    format!("`channel` `{raw}` never matches"),
+                )
+                .at(
+                    n.loc,
+                    "Balrog matches no channel with `*` or a one-letter glob",
+                )
+                .help("leave `channel` out to match every channel"),
+            );
+        }
+        c
+    });
+    let build_target = plain(&mut f, "buildTarget", diags);
+    let build_id = condition(&mut f, "buildID", diags, false, |raw, n, diags| {
+        let c = BuildIdCondition::parse(raw);
+        if !c.is_valid() {
+            diags.push(fields::invalid(n, format!("`buildID` `{raw}` has no operator Balrog reads"), "Balrog answers 500").help(
+                "use a buildID (`20240101000000`) or an operator and a buildID (`<20240101000000`)",
+            ));
+        }
+        c
+    });
+    let locale = condition(&mut f, "locale", diags, true, |raw, _, _| Csv::parse(raw));
+    let os_version = condition(&mut f, "osVersion", diags, true, |raw, _, _| {
+        SimpleExpression::parse(raw)
+    });
+    let memory = condition(&mut f, "memory", diags, false, |raw, n, diags| {
+        let c = MemoryCondition::parse(raw);
+        if !c.is_valid() {
+            diags.push(
+                fields::invalid(
+                    n,
+                    format!("`memory` `{raw}` is not a memory size"),
+                    "Balrog answers 500",
+                )
+                .help("use a size in MB (`8000`) or an operator and a size (`<=8000`)"),
+            );
+        }
+        c
+    });
+    let instruction_set = condition(&mut f, "instructionSet", diags, true, |raw, _, _| {
+        Csv::parse(raw)
+    });
+    let jaws = f
+        .value("jaws")
+        .and_then(|n| fields::boolean(n, "jaws", diags));
+    let mig64 = f
+        .value("mig64")
+        .and_then(|n| fields::boolean(n, "mig64", diags));
+    let distribution = condition(&mut f, "distribution", diags, true, |raw, _, _| {
+        Csv::parse(raw)
+    });
+    let dist_version = plain(&mut f, "distVersion", diags);
+    let header_architecture = plain(&mut f, "headerArchitecture", diags);
+    if let (Some(h), Some(n)) = (&header_architecture, f.value("headerArchitecture"))
+        && h != "Intel"
+        && h != "PPC"
+    {
+        diags.push(
+            Diagnostic::warning(
+                Code::InvalidValue,
+                format!("`headerArchitecture` `{h}` never matches"),
+            )
+            .at(n.loc, "Balrog sets only `Intel` or `PPC`"),
+        );
+    }
+    let comment = f
+        .value("comment")
+        .and_then(|n| fields::string(n, "comment", diags));
+    let data_version = f
+        .value("data_version")
+        .and_then(|n| fields::integer(n, "data_version", diags));
+    f.finish(RULE_FIELDS, diags);
+
+    if diags.errors() > before {
+        return None;
+    }
+    Some(Rule {
+        rule_id,
+        alias,
+        priority: priority?,
+        mapping,
+        fallback_mapping,
+        background_rate: background_rate?,
+        update_type: update_type?,
+        product,
+        version,
+        channel,
+        build_target,
+        build_id,
+        locale,
+        os_version,
+        memory,
+        instruction_set,
+        jaws,
+        mig64,
+        distribution,
+        dist_version,
+        header_architecture,
+        comment,
+        data_version,
+        origin: Origin {
+            file,
+            index,
+            loc: node.loc,
+            order,
+            fields: field_locs,
+        },
+    })
+}
+
+fn target(f: &mut Fields<'_>, field: &str, diags: &mut Diagnostics) -> Option<Target> {
+    let n = f.value(field)?;
+    let name = fields::string(n, field, diags)?;
+    if name.is_empty() {
+        return None;
+    }
+    Some(Target::new(name, n.loc))
+}
+
+/// A string matched by equality; an empty value is refused, since Balrog
+/// stores empty columns as "match anything".
+fn plain(f: &mut Fields<'_>, field: &str, diags: &mut Diagnostics) -> Option<String> {
+    let n = f.value(field)?;
+    let s = fields::string(n, field, diags)?;
+    if s.is_empty() {
+        diags.push(empty_condition(n, field));
+        return None;
+    }
+    Some(s)
+}
+
+fn condition<T>(
+    f: &mut Fields<'_>,
+    field: &str,
+    diags: &mut Diagnostics,
+    list: bool,
+    parse: impl FnOnce(&str, &Node, &mut Diagnostics) -> T,
+) -> Option<T> {
+    let n = f.value(field)?;
+    let raw = if list {
+        fields::comma_list(n, field, diags)?
+    } else {
+        fields::string(n, field, diags)?
+    };
+    if raw.is_empty() {
+        diags.push(empty_condition(n, field));
+        return None;
+    }
+    Some(parse(&raw, n, diags))
+}
+
+fn empty_condition(n: &Node, field: &str) -> Diagnostic {
+    fields::invalid(n, format!("`{field}` is empty"), "an empty condition")
+        .help(format!("leave `{field}` out to match every value"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{Sources, parse_yaml};
+
+    fn load(text: &str) -> (Vec<Rule>, Diagnostics) {
+        let mut sources = Sources::default();
+        let id = sources.add("rules/t.yml", text);
+        let node = parse_yaml(id, text).unwrap();
+        let mut diags = Diagnostics::default();
+        let rules = load_rules_file(id, &node, 0, &mut diags);
+        (rules, diags)
+    }
+
+    #[test]
+    fn a_full_rule_loads_with_defaults() {
+        let (rules, diags) = load(
+            "- alias: ember-release\n  priority: 100\n  product: Ember\n  channel: release*\n  version: [\"<131.0\", \"131.0\"]\n  locale: [de, fr]\n  mapping: Ember-131.0\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let r = &rules[0];
+        assert_eq!(r.background_rate, 100);
+        assert_eq!(r.update_type, "minor");
+        assert_eq!(r.locale.as_ref().unwrap().raw, "de,fr");
+        assert_eq!(r.version.as_ref().unwrap().raw, "<131.0,131.0");
+        assert_eq!(r.display_id("rules/t.yml"), "ember-release");
+    }
+
+    #[test]
+    fn problems_are_all_reported() {
+        let (rules, diags) = load(
+            "- priority: 10\n  backgroundRate: 150\n  version: '!1'\n  buildID: '?x'\n  memory: lots\n  jaws: yes\n  mapings: x\n- mapping: y\n",
+        );
+        assert!(rules.is_empty());
+        let codes: Vec<_> = diags.iter().map(|d| d.code.name()).collect();
+        assert_eq!(
+            codes,
+            [
+                "invalid-value",
+                "invalid-value",
+                "invalid-value",
+                "invalid-value",
+                "wrong-type",
+                "unknown-field",
+                "missing-field"
+            ]
+        );
+    }
+
+    #[test]
+    fn not_a_list_is_explained() {
+        let (_, diags) = load("priority: 1\n");
+        assert_eq!(diags.iter().next().unwrap().code, Code::WrongType);
+    }
+}

@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    cinder::run(std::env::args_os())
+}

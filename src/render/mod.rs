@@ -1,0 +1,221 @@
+//! The response body for an evaluated request, in Balrog's layout: the XML
+//! envelope with each release kind's header, entries and footer, or
+//! Guardian's JSON. Pure.
+
+mod addons;
+pub(crate) mod app;
+pub(crate) mod json;
+pub(crate) mod xml;
+
+use std::borrow::Cow;
+
+use crate::engine::evaluate::Answer;
+use crate::engine::matchers::EngineError;
+use crate::engine::request::Query;
+use crate::model::Site;
+use crate::model::release::{Blob, Release};
+
+pub(crate) use xml::EMPTY;
+
+/// A response body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Body {
+    Xml(String),
+    Json(String),
+    /// Balrog's JSON routes answer 404 with an empty body when there is no update.
+    NotFound,
+}
+
+impl Body {
+    pub(crate) fn text(&self) -> &str {
+        match self {
+            Body::Xml(s) | Body::Json(s) => s,
+            Body::NotFound => "",
+        }
+    }
+
+    pub(crate) fn status(&self) -> u16 {
+        match self {
+            Body::NotFound => 404,
+            _ => 200,
+        }
+    }
+}
+
+/// Renders the answer to `q`.
+pub(crate) fn render(site: &Site, q: &Query, answer: &Answer) -> Result<Body, EngineError> {
+    let Some(served) = answer.served() else {
+        return Ok(if q.is_json() {
+            Body::NotFound
+        } else {
+            Body::Xml(EMPTY.to_owned())
+        });
+    };
+    let top = site.release(served.release);
+    let update_type = answer
+        .decision
+        .rule
+        .map_or("minor", |r| site.rule(r).update_type.as_str());
+    if q.is_json() {
+        return match &top.blob {
+            Blob::Guardian(g) => Ok(Body::Json(json::guardian(site, g, q))),
+            other => Err(EngineError::Internal(format!(
+                "a {} release cannot answer a JSON request",
+                other.schema_name()
+            ))),
+        };
+    }
+    if matches!(top.blob, Blob::Guardian(_)) {
+        return Err(EngineError::BadRequest("Wrong blob type".to_owned()));
+    }
+    let mut lines: Vec<String> = vec![xml::DECLARATION.to_owned(), "<updates>".to_owned()];
+    lines.push(inner_header(site, top, q, update_type)?);
+    for part in &answer.parts {
+        let release = site.release(part.release);
+        let part_type = part
+            .rule
+            .map_or(update_type, |r| site.rule(r).update_type.as_str());
+        let mut part_query = Cow::Borrowed(q);
+        if part.product != q.product {
+            part_query.to_mut().product.clone_from(&part.product);
+        }
+        lines.extend(inner_lines(site, release, &part_query, part_type)?);
+    }
+    lines.push(inner_footer(site, top, q)?);
+    lines.push("</updates>".to_owned());
+    Ok(Body::Xml(lines.join("\n")))
+}
+
+/// The line after `<updates>` (Balrog writes an empty line when a kind has none).
+fn inner_header(
+    site: &Site,
+    release: &Release,
+    q: &Query,
+    update_type: &str,
+) -> Result<String, EngineError> {
+    Ok(match &release.blob {
+        Blob::App(app) => app::update_line(app, q, update_type)?,
+        Blob::Desupport(_) => String::new(),
+        Blob::Gmp(_) | Blob::Super(_) | Blob::Features(_) => "    <addons>".to_owned(),
+        Blob::SystemAddons(_) => {
+            if system_addons_listed(site, release, q)? {
+                "    <addons>".to_owned()
+            } else {
+                String::new()
+            }
+        }
+        Blob::Settings(_) => "    <settings>".to_owned(),
+        Blob::Guardian(_) => return Err(EngineError::BadRequest("Wrong blob type".to_owned())),
+    })
+}
+
+fn inner_footer(site: &Site, release: &Release, q: &Query) -> Result<String, EngineError> {
+    Ok(match &release.blob {
+        Blob::App(_) => "    </update>".to_owned(),
+        Blob::Desupport(_) => "</update>".to_owned(),
+        Blob::Gmp(_) | Blob::Super(_) | Blob::Features(_) => "    </addons>".to_owned(),
+        Blob::SystemAddons(_) => {
+            if system_addons_listed(site, release, q)? {
+                "    </addons>".to_owned()
+            } else {
+                String::new()
+            }
+        }
+        Blob::Settings(_) => "    </settings>".to_owned(),
+        Blob::Guardian(_) => String::new(),
+    })
+}
+
+/// A system add-ons answer carries an `<addons>` element (which replaces the
+/// client's set) only when it uninstalls or offers at least one add-on;
+/// otherwise the client keeps what it has.
+fn system_addons_listed(site: &Site, release: &Release, q: &Query) -> Result<bool, EngineError> {
+    let Blob::SystemAddons(sa) = &release.blob else {
+        return Ok(false);
+    };
+    if sa.uninstall {
+        return Ok(true);
+    }
+    Ok(!addons::system_addon_lines(
+        &sa.addons,
+        &q.build_target,
+        &q.product,
+        &site.config.allowlist,
+    )?
+    .is_empty())
+}
+
+/// A release's entries (`getInnerXML`).
+fn inner_lines(
+    site: &Site,
+    release: &Release,
+    q: &Query,
+    update_type: &str,
+) -> Result<Vec<String>, EngineError> {
+    let allow = &site.config.allowlist;
+    Ok(match &release.blob {
+        Blob::App(app) => app::patch_lines(site, app, q, &q.product)?,
+        Blob::Desupport(d) => {
+            let os = q.build_target.split('_').next().unwrap_or_default();
+            let url = d
+                .details_url
+                .replace("%LOCALE%", q.locale_or_empty())
+                .replace("%locale%", q.locale_or_empty())
+                .replace("%VERSION%", &q.version)
+                .replace("%version%", &q.version)
+                .replace("%OS%", os)
+                .replace("%os%", os);
+            vec![xml::tag(
+                4,
+                "update",
+                [
+                    ("type", Some(Cow::Borrowed(update_type))),
+                    ("unsupported", Some(Cow::Borrowed("true"))),
+                    ("detailsURL", Some(Cow::Owned(url))),
+                    (
+                        "displayVersion",
+                        Some(Cow::Borrowed(d.display_version.as_str())),
+                    ),
+                ],
+                false,
+            )]
+        }
+        Blob::Gmp(gmp) => addons::gmp_lines(gmp, &q.build_target, &q.product, allow)?,
+        Blob::SystemAddons(sa) => {
+            addons::system_addon_lines(&sa.addons, &q.build_target, &q.product, allow)?
+        }
+        Blob::Features(f) => {
+            addons::feature_lines(site, f, &q.build_target, q.locale_or_empty(), &q.product)
+        }
+        Blob::Settings(s) => s
+            .settings
+            .iter()
+            .map(|(id, setting)| {
+                xml::tag(
+                    8,
+                    "setting",
+                    [
+                        ("id", Some(Cow::Borrowed(id.as_str()))),
+                        (
+                            "lastModified",
+                            Some(Cow::Owned(setting.last_modified.python_str())),
+                        ),
+                        ("version", Some(Cow::Owned(setting.version.python_str()))),
+                    ],
+                    true,
+                )
+            })
+            .collect(),
+        Blob::Super(_) => {
+            return Err(EngineError::Internal(format!(
+                "SuperBlob `{}` is nested in another SuperBlob",
+                release.name
+            )));
+        }
+        Blob::Guardian(_) => {
+            return Err(EngineError::Internal(
+                "a Guardian release has no XML form".to_owned(),
+            ));
+        }
+    })
+}
