@@ -244,7 +244,7 @@ mod tests {
             "=",
         ];
         let doc: Value = serde_json::json!({
-            "list": strings,
+            "list": strings.to_vec(),
             "map": strings.iter().map(|s| ((*s).to_owned(), Value::String((*s).to_owned()))).collect::<serde_json::Map<_, _>>(),
             "nested": [{"a": 1, "b": [1.5, 600.0, {"c": null}], "d": {}}, [], {}, [[1, 2], [3]]],
             "num": 27_777_777,
