@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
-use super::{Diagnostic, Label, Severity};
+use super::{Diagnostic, Severity};
 use crate::source::{Loc, Sources};
 
 /// How to draw: with colours for a terminal, or plain for logs and tests.
@@ -30,6 +30,14 @@ pub(crate) fn render(d: &Diagnostic, sources: &Sources, style: Style) -> String 
     if handler.render_report(&mut out, &report).is_err() {
         out = format!("{}: {}\n", severity_word(d.severity), d.message);
     }
+    let main_file = d.primary.as_ref().map(|l| l.loc.file);
+    for note in d.notes.iter().filter(|n| Some(n.loc.file) != main_file) {
+        out.push_str(&format!(
+            "  note: {}: {}\n",
+            sources.position(note.loc),
+            note.text
+        ));
+    }
     out
 }
 
@@ -40,8 +48,8 @@ fn severity_word(s: Severity) -> &'static str {
     }
 }
 
-/// One diagnostic in the shape miette draws. Labels in other files become
-/// related reports, since a miette report quotes one source.
+/// One diagnostic in the shape miette draws. A miette report quotes one
+/// source; notes in other files are printed after it as `note:` lines.
 #[derive(Debug)]
 struct Report {
     message: String,
@@ -50,7 +58,6 @@ struct Report {
     help: Option<String>,
     source: Option<NamedSource<Arc<str>>>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Report>,
 }
 
 impl Report {
@@ -61,7 +68,6 @@ impl Report {
         };
         let mut labels = Vec::new();
         let mut source = None;
-        let mut related = Vec::new();
         let main_file = d.primary.as_ref().map(|l| l.loc.file);
         if let Some(primary) = &d.primary {
             source = named_source(primary.loc, sources);
@@ -70,15 +76,11 @@ impl Report {
                 span(primary.loc),
             ));
         }
-        for note in &d.notes {
-            if Some(note.loc.file) == main_file {
-                labels.push(LabeledSpan::new_with_span(
-                    Some(note.text.clone()),
-                    span(note.loc),
-                ));
-            } else {
-                related.push(Report::note(note, sources));
-            }
+        for note in d.notes.iter().filter(|n| Some(n.loc.file) == main_file) {
+            labels.push(LabeledSpan::new_with_span(
+                Some(note.text.clone()),
+                span(note.loc),
+            ));
         }
         Report {
             message: d.message.clone(),
@@ -87,22 +89,6 @@ impl Report {
             help: d.help.clone(),
             source,
             labels,
-            related,
-        }
-    }
-
-    fn note(label: &Label, sources: &Sources) -> Report {
-        Report {
-            message: "note".to_owned(),
-            code: "",
-            severity: miette::Severity::Advice,
-            help: None,
-            source: named_source(label.loc, sources),
-            labels: vec![LabeledSpan::new_primary_with_span(
-                Some(label.text.clone()),
-                span(label.loc),
-            )],
-            related: Vec::new(),
         }
     }
 }
@@ -151,15 +137,6 @@ impl miette::Diagnostic for Report {
             return None;
         }
         Some(Box::new(self.labels.iter().cloned()))
-    }
-
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        if self.related.is_empty() {
-            return None;
-        }
-        Some(Box::new(
-            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
-        ))
     }
 }
 

@@ -332,7 +332,7 @@ fn from_releases(site: &Site, name: &str, app: &AppRelease, diags: &mut Diagnost
                     {
                         let entry = lacking
                             .entry((from, present.to_owned()))
-                            .or_insert_with(|| (Vec::new(), patch.loc));
+                            .or_insert_with(|| (Vec::new(), patch.from_loc));
                         if !entry.0.contains(locale) {
                             entry.0.push(locale.clone());
                         }
@@ -343,16 +343,23 @@ fn from_releases(site: &Site, name: &str, app: &AppRelease, diags: &mut Diagnost
     }
     for ((from, platform), (locales, loc)) in lacking {
         let from_name = &site.release(from).name;
-        let shown: Vec<&str> = locales.iter().take(5).map(String::as_str).collect();
-        let more = if locales.len() > 5 {
-            format!(" and {} more", locales.len() - 5)
+        let lacking = if locales.len() == 1 {
+            format!("locale `{}`", locales[0])
+        } else if locales.len() <= 5 {
+            format!("locales {}", and_ticked(&locales))
         } else {
-            String::new()
+            let shown: Vec<String> = locales.iter().take(4).map(|l| format!("`{l}`")).collect();
+            format!(
+                "{} locales ({} and {} more)",
+                locales.len(),
+                shown.join(", "),
+                locales.len() - 4
+            )
         };
         diags.push(
             Diagnostic::error(
                 Code::FromReleaseLacksLocale,
-                format!("release `{name}` patches from `{from_name}`, whose platform `{platform}` lacks locale {}{more}", and_ticked(&shown)),
+                format!("release `{name}` patches from `{from_name}`, whose platform `{platform}` lacks {lacking}"),
             )
             .at(loc, "Balrog answers 500 to these clients")
             .note(site.release(from).loc, format!("`{from_name}` is here"))

@@ -137,6 +137,8 @@ pub(crate) struct Patch {
     pub(crate) file_url: Option<String>,
     pub(crate) bin_trans_inclusion_proof: Option<Scalar>,
     pub(crate) loc: Loc,
+    /// Where `from` is written.
+    pub(crate) from_loc: Loc,
 }
 
 /// `fileUrls`: V1-V3 map a channel to one URL template; V4+ map a channel

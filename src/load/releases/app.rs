@@ -356,9 +356,9 @@ fn locale(n: &Node, name: &str, schema: u8, diags: &mut Diagnostics) -> Option<L
 
 fn patch(n: &Node, kind: &str, schema: u8, diags: &mut Diagnostics) -> Option<Patch> {
     let mut f = Fields::new(n, format!("a `{kind}` patch"), diags)?;
-    let from = f
-        .required("from", diags)
-        .and_then(|v| fields::name(v, "from", diags));
+    let from_node = f.required("from", diags);
+    let from_loc = from_node.map_or(n.loc, |v| v.loc);
+    let from = from_node.and_then(|v| fields::name(v, "from", diags));
     let filesize = f
         .required("filesize", diags)
         .and_then(|v| size(v, "filesize", diags));
@@ -385,6 +385,7 @@ fn patch(n: &Node, kind: &str, schema: u8, diags: &mut Diagnostics) -> Option<Pa
         file_url,
         bin_trans_inclusion_proof,
         loc: n.loc,
+        from_loc,
     })
 }
 
