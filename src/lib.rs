@@ -19,3 +19,5 @@ mod source;
 mod yaml_out;
 
 pub use app::run;
+#[cfg(test)]
+mod testing;

@@ -5,3 +5,6 @@ pub(crate) mod matchers;
 pub(crate) mod request;
 pub(crate) mod serve;
 pub(crate) mod version;
+
+#[cfg(test)]
+mod tests;

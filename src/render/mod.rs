@@ -7,6 +7,9 @@ pub(crate) mod app;
 pub(crate) mod json;
 pub(crate) mod xml;
 
+#[cfg(test)]
+mod tests;
+
 use std::borrow::Cow;
 
 use crate::engine::evaluate::Answer;

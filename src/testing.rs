@@ -1,0 +1,81 @@
+//! Test helpers: sites written from inline files, and one-call answers.
+
+use std::path::Path;
+
+use crate::load::{Loaded, load_site};
+use crate::respond::{Response, respond};
+
+/// A site in a temporary directory.
+pub(crate) struct TestSite {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) loaded: Loaded,
+}
+
+impl TestSite {
+    /// Writes `files` (path, text) and loads the site; `cinder.yml` is added
+    /// when missing.
+    pub(crate) fn new(files: &[(&str, &str)]) -> TestSite {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        write_files(dir.path(), files);
+        if !dir.path().join("cinder.yml").exists() {
+            std::fs::write(
+                dir.path().join("cinder.yml"),
+                "allowlist:\n  a.com: [b, c]\n",
+            )
+            .expect("write cinder.yml");
+        }
+        let loaded = load_site(dir.path()).expect("a site");
+        TestSite { dir, loaded }
+    }
+
+    /// Like `new`, but fails the test when the site has errors.
+    pub(crate) fn clean(files: &[(&str, &str)]) -> TestSite {
+        let site = TestSite::new(files);
+        let errors: Vec<String> = site
+            .loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{}: {}", d.code.name(), d.message))
+            .collect();
+        assert!(errors.is_empty(), "unexpected errors: {errors:#?}");
+        site
+    }
+
+    pub(crate) fn get(&self, url: &str) -> Response {
+        respond(&self.loaded.site, url, None)
+    }
+
+    /// The body for `url`.
+    pub(crate) fn body(&self, url: &str) -> String {
+        self.get(url).body
+    }
+
+    /// The codes of all diagnostics, in order.
+    pub(crate) fn codes(&self) -> Vec<&'static str> {
+        self.loaded
+            .diagnostics
+            .iter()
+            .map(|d| d.code.name())
+            .collect()
+    }
+}
+
+pub(crate) fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create directory");
+        }
+        std::fs::write(&path, text).expect("write file");
+    }
+}
+
+/// The lines of an XML body, without the declaration and `<updates>` wrapper.
+pub(crate) fn inner(body: &str) -> Vec<&str> {
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(lines.first(), Some(&"<?xml version=\"1.0\"?>"), "{body}");
+    assert_eq!(lines.get(1), Some(&"<updates>"), "{body}");
+    assert_eq!(lines.last(), Some(&"</updates>"), "{body}");
+    lines[2..lines.len() - 1].to_vec()
+}
