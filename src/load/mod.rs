@@ -9,6 +9,8 @@ mod refs;
 pub(crate) mod releases;
 pub(crate) mod rules;
 mod templates;
+#[cfg(test)]
+mod tests;
 
 use std::path::{Path, PathBuf};
 
