@@ -79,9 +79,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         style: if color { Style::Color } else { Style::Plain },
     };
     let result = match cli.command {
-        Command::Check(args) => cmd::check::run(&ctx, &args),
-        Command::Query(args) => cmd::query::run(&ctx, &args),
-        Command::Import(ImportCommand::Balrog(args)) => cmd::import::run(&ctx, &args),
+        Command::Check(args) => cmd::check::run(ctx, &args),
+        Command::Query(args) => cmd::query::run(ctx, &args),
+        Command::Import(ImportCommand::Balrog(args)) => cmd::import::run(ctx, &args),
     };
     match result {
         Ok(Status::Success) => ExitCode::SUCCESS,

@@ -5,7 +5,7 @@ use std::io::Write;
 use crate::app::{Context, Error, Status};
 use crate::cli::CheckArgs;
 
-pub(crate) fn run(ctx: &Context, args: &CheckArgs) -> Result<Status, Error> {
+pub(crate) fn run(ctx: Context, args: &CheckArgs) -> Result<Status, Error> {
     let loaded = super::load(&args.site.site)?;
     super::print_diagnostics(ctx, &loaded);
     let errors = loaded.diagnostics.errors();

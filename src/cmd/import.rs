@@ -6,7 +6,7 @@ use crate::app::{Context, Error, Status};
 use crate::cli::ImportBalrogArgs;
 use crate::import::balrog::{Export, write_site};
 
-pub(crate) fn run(ctx: &Context, args: &ImportBalrogArgs) -> Result<Status, Error> {
+pub(crate) fn run(ctx: Context, args: &ImportBalrogArgs) -> Result<Status, Error> {
     let export = Export::read(&args.dir)?;
     let files = export.to_site();
     write_site(&args.out, &files, args.force)?;

@@ -17,7 +17,7 @@ pub(crate) fn load(dir: &Path) -> Result<Loaded, Error> {
 }
 
 /// Prints every diagnostic of a loaded site to stderr.
-pub(crate) fn print_diagnostics(ctx: &Context, loaded: &Loaded) {
+pub(crate) fn print_diagnostics(ctx: Context, loaded: &Loaded) {
     let mut err = std::io::stderr().lock();
     for d in loaded.diagnostics.iter() {
         let _ = write!(err, "{}", render(d, &loaded.sources, ctx.style));

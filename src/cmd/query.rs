@@ -6,7 +6,7 @@ use crate::app::{Context, Error, Status};
 use crate::cli::QueryArgs;
 use crate::respond::respond;
 
-pub(crate) fn run(ctx: &Context, args: &QueryArgs) -> Result<Status, Error> {
+pub(crate) fn run(ctx: Context, args: &QueryArgs) -> Result<Status, Error> {
     let loaded = super::load(&args.site.site)?;
     if loaded.diagnostics.has_errors() {
         super::print_diagnostics(ctx, &loaded);

@@ -53,6 +53,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_readme_documents_every_code() {
+        let readme = include_str!("../../README.md");
+        for code in Code::ALL {
+            let row = format!("| `{}` | {} |", code.name(), code.description());
+            assert!(readme.contains(&row), "README.md lacks the row:\n{row}");
+        }
+    }
+
+    #[test]
     fn names_are_unique_and_kebab_case() {
         let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.name()).collect();
         assert!(

@@ -1,7 +1,7 @@
 //! Renders diagnostics with miette: the file, line and column, the source lines
 //! with a caret under the place, and the help text.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
@@ -32,11 +32,7 @@ pub(crate) fn render(d: &Diagnostic, sources: &Sources, style: Style) -> String 
     }
     let main_file = d.primary.as_ref().map(|l| l.loc.file);
     for note in d.notes.iter().filter(|n| Some(n.loc.file) != main_file) {
-        out.push_str(&format!(
-            "  note: {}: {}\n",
-            sources.position(note.loc),
-            note.text
-        ));
+        let _ = writeln!(out, "  note: {}: {}", sources.position(note.loc), note.text);
     }
     out
 }

@@ -6,7 +6,7 @@
 //! has one side from validated site data, so saturation never changes a result.
 
 use std::cmp::Ordering;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// A parsed `MozillaVersion` (`60.0a1`, `3.6.13`, `1.5.0.12`, `4.0b12`) or a
 /// version glob (`70.*`, `80.0.*`).
@@ -249,7 +249,10 @@ impl PinVersion {
 
     /// The normalised form used to look up pinnable releases (`0102.` → `102.`).
     pub(crate) fn normalized(&self) -> String {
-        self.0.iter().map(|n| format!("{n}.")).collect()
+        self.0.iter().fold(String::new(), |mut s, n| {
+            let _ = write!(s, "{n}.");
+            s
+        })
     }
 
     /// True when `release` lies beyond the pin: the pin tuple is less than the

@@ -2,7 +2,7 @@
 //! and the optional `emergency_shutoffs.json`, `pinnable_releases.json`,
 //! `products.json`) and writing it out as a site of readable YAML files.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -371,13 +371,12 @@ pub(crate) fn write_site(
         .prefix(".cinder-import-")
         .tempdir_in(parent)
         .map_err(|e| Error::write(parent, e))?;
-    let mut dirs: BTreeMap<PathBuf, ()> = BTreeMap::new();
-    for (rel, _) in files {
-        if let Some(d) = rel.parent() {
-            dirs.insert(staging.path().join(d), ());
-        }
-    }
-    for d in dirs.keys() {
+    let dirs: BTreeSet<PathBuf> = files
+        .iter()
+        .filter_map(|(rel, _)| rel.parent())
+        .map(|d| staging.path().join(d))
+        .collect();
+    for d in &dirs {
         std::fs::create_dir_all(d).map_err(|e| Error::write(d, e))?;
     }
     for (rel, text) in files {

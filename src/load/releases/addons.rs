@@ -32,7 +32,7 @@ pub(super) fn gmp(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<Addons>
     })
 }
 
-pub(super) fn system_addons(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<SystemAddons> {
+pub(super) fn system_addons(f: &mut Fields<'_>, diags: &mut Diagnostics) -> SystemAddons {
     let hash_function = f
         .value("hashFunction")
         .and_then(|n| scalar(n, "hashFunction", diags));
@@ -56,13 +56,13 @@ pub(super) fn system_addons(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Opti
         );
     }
     f.finish(&with_meta(&["hashFunction", "uninstall", "addons"]), diags);
-    Some(SystemAddons {
+    SystemAddons {
         uninstall,
         addons: Addons {
             hash_function,
             addons,
         },
-    })
+    }
 }
 
 fn addon_map(
@@ -159,7 +159,7 @@ pub(crate) const FEATURE_FIELDS: &[&str] = &[
     "optIn",
 ];
 
-pub(super) fn features(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<Features> {
+pub(super) fn features(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Features {
     let hash_function = f
         .value("hashFunction")
         .and_then(|n| scalar(n, "hashFunction", diags));
@@ -188,10 +188,10 @@ pub(super) fn features(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<Fe
         }
     }
     f.finish(&with_meta(&["hashFunction", "packages"]), diags);
-    Some(Features {
+    Features {
         hash_function,
         packages,
-    })
+    }
 }
 
 /// Whether two packages could both be offered to one client.

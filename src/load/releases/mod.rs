@@ -62,10 +62,10 @@ pub(crate) fn load_release(
             .map(|a| Blob::App(Box::new(a))),
         50 => other::desupport(&mut f, diags).map(Blob::Desupport),
         1000 => addons::gmp(&mut f, diags).map(Blob::Gmp),
-        2000 => other::settings(&mut f, diags).map(Blob::Settings),
+        2000 => Some(Blob::Settings(other::settings(&mut f, diags))),
         4000 => other::superblob(&mut f, diags).map(Blob::Super),
-        5000 => addons::system_addons(&mut f, diags).map(Blob::SystemAddons),
-        6000 => addons::features(&mut f, diags).map(Blob::Features),
+        5000 => Some(Blob::SystemAddons(addons::system_addons(&mut f, diags))),
+        6000 => Some(Blob::Features(addons::features(&mut f, diags))),
         10000 => other::guardian(&mut f, diags).map(Blob::Guardian),
         other => {
             let known: Vec<String> = SCHEMAS

@@ -30,7 +30,7 @@ pub(super) fn desupport(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<D
     })
 }
 
-pub(super) fn settings(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<Settings> {
+pub(super) fn settings(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Settings {
     let mut settings = BTreeMap::new();
     if let Some(n) = f.required("settings", diags)
         && let Some(entries) = fields::entries(n, "settings", diags)
@@ -74,7 +74,7 @@ pub(super) fn settings(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<Se
         }
     }
     f.finish(&with_meta(&["settings"]), diags);
-    Some(Settings { settings })
+    Settings { settings }
 }
 
 pub(super) fn superblob(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<SuperBlob> {
