@@ -39,7 +39,7 @@ codes! {
     UnknownTemplate => "unknown-template", "`extends` names a template that does not exist";
     TemplateCycle => "template-cycle", "templates extend each other in a circle";
     // References between files (Balrog answers 500 for each of these)
-    UnknownRelease => "unknown-release", "a mapping, fallbackMapping, pin, SuperBlob entry or partial names a release that does not exist";
+    UnknownRelease => "unknown-release", "a mapping, fallbackMapping, pin or SuperBlob entry names a release that does not exist";
     FromReleaseLacksLocale => "from-release-lacks-locale", "a partial's from-release has the platform but not the locale, so Balrog answers 500";
     NumericBuildId => "numeric-build-id", "a buildID written as a number; Balrog compares buildIDs as strings and answers 500";
     MissingFileUrl => "missing-file-url", "no URL for a complete patch on a channel that can reach the release, so Balrog answers 500";
