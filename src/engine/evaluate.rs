@@ -4,7 +4,8 @@
 //! the answer. Pure: the same site and query always give the same result.
 //!
 //! Throttling is static: a background check on a rule with `backgroundRate`
-//! below 100 always gets the answer Balrog gives when its dice lose.
+//! below 100 gets the answer Balrog gives when its dice lose (or, on request,
+//! when they win).
 
 use crate::model::release::{Blob, SuperBlob};
 use crate::model::rule::Rule;
@@ -227,8 +228,11 @@ pub(crate) fn evaluate(site: &Site, q: &Query) -> Result<Decision, EngineError> 
         return decide(Err(NoUpdate::NoMapping));
     };
     let mut via = Via::Mapping;
-    if q.force != Some(Force::Main) && rule.background_rate < 100 {
-        // Static hosting answers as if the dice lost (and force=-1 always does).
+    // Throttled: Balrog rolls dice; a static answer takes the losing roll
+    // unless asked for the winning one (`dice_won`, for a web server's
+    // percentage split). force=1 always gets the mapping, force=-1 never.
+    let dice_lost = q.force == Some(Force::Fallback) || !q.dice_won;
+    if q.force != Some(Force::Main) && rule.background_rate < 100 && dice_lost {
         match &rule.fallback_mapping {
             Some(fallback) => {
                 target = fallback;

@@ -2,14 +2,7 @@
 //! the ASCII and "avast" clean-ups, systemCapabilities in both forms,
 //! headerArchitecture from the User-Agent, and force / mig64 / pin.
 
-/// Which Balrog route a URL matched.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Route {
-    /// `/update/N/.../update.xml`, N in 1..=6 (the `esrpre` form is route 3).
-    Update(u8),
-    /// `/json/N/.../update.json`, N in 1..=2.
-    Json(u8),
-}
+use crate::model::route::BalrogRoute;
 
 /// `force=1` / `force=-1`; any other value is no force at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,7 +41,8 @@ pub(crate) struct SystemCapabilities {
 /// marks keys Balrog leaves out of the query on some routes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Query {
-    pub(crate) route: Route,
+    /// Asked on a JSON route (Guardian's `/json/1`, `/json/2`).
+    pub(crate) json: bool,
     pub(crate) product: String,
     pub(crate) version: String,
     pub(crate) build_id: Option<String>,
@@ -63,6 +57,9 @@ pub(crate) struct Query {
     pub(crate) force: Option<Force>,
     pub(crate) mig64: Option<bool>,
     pub(crate) pin: Option<String>,
+    /// cinder's own: evaluate throttled rules as if their dice had won (used
+    /// for the percentage split a web server can make).
+    pub(crate) dice_won: bool,
 }
 
 impl Query {
@@ -106,7 +103,7 @@ impl Query {
     }
 
     pub(crate) fn is_json(&self) -> bool {
-        matches!(self.route, Route::Json(_))
+        self.json
     }
 }
 
@@ -114,7 +111,128 @@ pub(crate) fn fallback_channel(channel: &str) -> &str {
     channel.split("-cck-").next().unwrap_or(channel)
 }
 
-/// A URL as Balrog would treat it.
+/// What a request adds to its path: query parameters and the User-Agent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Extras {
+    pub(crate) force: Option<Force>,
+    pub(crate) mig64: Option<bool>,
+    /// As sent (ASCII-cleaned); parsed only when an update would be served.
+    pub(crate) pin: Option<String>,
+    /// The User-Agent contains `PPC` (matters for Darwin builds only).
+    pub(crate) ppc: bool,
+    pub(crate) dice_won: bool,
+}
+
+/// The values of a request's path parameters, decoded once but not cleaned.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct RawValues<'a> {
+    pub(crate) product: &'a str,
+    pub(crate) version: &'a str,
+    pub(crate) build_id: Option<&'a str>,
+    pub(crate) build_target: &'a str,
+    pub(crate) locale: Option<&'a str>,
+    pub(crate) channel: &'a str,
+    pub(crate) os_version: Option<&'a str>,
+    pub(crate) system_capabilities: Option<&'a str>,
+    pub(crate) distribution: Option<&'a str>,
+    pub(crate) dist_version: Option<&'a str>,
+}
+
+/// The Balrog query for a request: the path values cleaned as Balrog cleans
+/// them (non-ASCII as `?`, `x86 ` out of locales, `esrpre` off route 3
+/// versions), systemCapabilities parsed, headerArchitecture from the
+/// User-Agent. JSON routes take their values as they are.
+pub(crate) fn build_query(
+    route: Option<BalrogRoute>,
+    raw: &RawValues<'_>,
+    extras: &Extras,
+) -> Query {
+    if let Some(BalrogRoute::Json(_)) = route {
+        return Query {
+            json: true,
+            product: raw.product.to_owned(),
+            version: raw.version.to_owned(),
+            build_id: None,
+            build_target: raw.build_target.to_owned(),
+            locale: None,
+            channel: raw.channel.to_owned(),
+            os_version: raw.os_version.map(str::to_owned),
+            distribution: None,
+            dist_version: None,
+            system_capabilities: None,
+            header_architecture: None,
+            force: extras.force,
+            mig64: None,
+            pin: None,
+            dice_won: extras.dice_won,
+        };
+    }
+    let clean = |s: &str| ascii_replace(s);
+    let mut version = raw.version;
+    if route == Some(BalrogRoute::Update(3))
+        && let Some(stripped) = version.strip_suffix("esrpre")
+        && !stripped.is_empty()
+    {
+        version = stripped;
+    }
+    let build_target = clean(raw.build_target);
+    let header_architecture = Some(if build_target.starts_with("Darwin") && extras.ppc {
+        "PPC"
+    } else {
+        "Intel"
+    });
+    let os_version = match route {
+        Some(BalrogRoute::Update(1)) => Some(String::new()),
+        _ => raw.os_version.map(clean),
+    };
+    Query {
+        json: false,
+        product: clean(raw.product),
+        version: clean(version),
+        build_id: raw.build_id.map(clean),
+        build_target,
+        locale: raw.locale.map(|l| clean(l).replace("x86 ", "")),
+        channel: clean(raw.channel),
+        os_version,
+        distribution: raw.distribution.map(clean),
+        dist_version: raw.dist_version.map(clean),
+        system_capabilities: raw.system_capabilities.map(system_capabilities),
+        header_architecture,
+        force: extras.force,
+        mig64: extras.mig64,
+        pin: if route == Some(BalrogRoute::Update(2)) {
+            None
+        } else {
+            extras.pin.clone()
+        },
+        dice_won: extras.dice_won,
+    }
+}
+
+/// A URL split into its decoded path and its query string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SplitUrl {
+    /// Decoded once, as a web server maps it.
+    pub(crate) path: String,
+    /// As sent, without the `?`.
+    pub(crate) raw_query: String,
+}
+
+/// Splits an absolute URL or a path: the origin and any fragment go, the path
+/// is percent-decoded once (`+` stays), the query string is kept raw.
+pub(crate) fn split_url(url: &str) -> SplitUrl {
+    let without_fragment = url.split('#').next().unwrap_or(url);
+    let path_and_query = strip_origin(without_fragment);
+    let (raw_path, raw_query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    SplitUrl {
+        path: percent_decode(raw_path, false),
+        raw_query: raw_query.to_owned(),
+    }
+}
+
+/// A URL as Balrog itself would treat it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Parsed {
     /// `None` when no route matches: the answer is the empty document.
@@ -124,43 +242,108 @@ pub(crate) struct Parsed {
 }
 
 /// The query parameters each route declares; others make Balrog answer 400.
-fn allowed_params(route: Route) -> &'static [&'static str] {
+pub(crate) fn allowed_params(route: BalrogRoute) -> &'static [&'static str] {
     match route {
-        Route::Update(2) => &["avast", "force", "mig64"],
-        Route::Update(_) => &["avast", "force", "mig64", "pin"],
-        Route::Json(_) => &["force"],
+        BalrogRoute::Update(2) => &["avast", "force", "mig64"],
+        BalrogRoute::Update(_) => &["avast", "force", "mig64", "pin"],
+        BalrogRoute::Json(_) => &["force"],
     }
 }
 
-/// Parses a request URL: an absolute URL or a path, with its query string.
-/// `user_agent` feeds headerArchitecture.
+/// Parses a request URL exactly as Balrog's public app does, on Balrog's
+/// own routes. `user_agent` feeds headerArchitecture.
 pub(crate) fn parse_url(url: &str, user_agent: Option<&str>) -> Parsed {
-    let without_fragment = url.split('#').next().unwrap_or(url);
-    let path_and_query = strip_origin(without_fragment);
-    let (raw_path, raw_query) = match path_and_query.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
-        None => (path_and_query, None),
-    };
-    let path = percent_decode(raw_path, false);
-    let params = raw_query.map(parse_query_string).unwrap_or_default();
-    let Some((route, segments)) = match_route(&path) else {
+    let split = split_url(url);
+    let params = parse_query_string(&split.raw_query);
+    let Some((route, segments)) = match_balrog_route(&split.path) else {
         return Parsed {
             query: None,
             balrog_rejects: None,
         };
     };
     let balrog_rejects = rejection(route, &params);
-    let query = match route {
-        Route::Update(_) => update_query(route, &segments, &params, url, user_agent),
-        Route::Json(_) => json_query(route, &segments, &params),
-    };
+    let raw = balrog_values(route, &segments);
+    let extras = balrog_extras(route, &params, user_agent);
+    let mut query = build_query(Some(route), &raw, &extras);
+    if matches!(route, BalrogRoute::Update(n) if n > 1) && query_version(url) == Some(1) {
+        query.os_version = Some(String::new());
+    }
     Parsed {
         query: Some(query),
         balrog_rejects,
     }
 }
 
-fn rejection(route: Route, params: &[(String, String)]) -> Option<String> {
+/// Balrog's reading of `force`, `mig64` and `pin` (the last value of a
+/// repeated parameter wins; `force=1?avast=1` is force 1), and of the
+/// User-Agent.
+pub(crate) fn balrog_extras(
+    route: BalrogRoute,
+    params: &[(String, String)],
+    user_agent: Option<&str>,
+) -> Extras {
+    let mut force = last_param(params, "force").map(ascii_replace);
+    if let Some(f) = &force
+        && f.contains("avast")
+    {
+        force = Some(avast_repair(f));
+    }
+    let json = matches!(route, BalrogRoute::Json(_));
+    Extras {
+        force: force.as_deref().and_then(Force::parse),
+        mig64: if json {
+            None
+        } else {
+            last_param(params, "mig64").map(|m| ascii_replace(m) == "1")
+        },
+        pin: if json {
+            None
+        } else {
+            last_param(params, "pin")
+                .filter(|p| !p.is_empty())
+                .map(ascii_replace)
+        },
+        ppc: user_agent.is_some_and(|ua| ua.contains("PPC")),
+        dice_won: false,
+    }
+}
+
+/// The path values of a Balrog route's segments (after `/update/N/`).
+pub(crate) fn balrog_values(route: BalrogRoute, seg: &[String]) -> RawValues<'_> {
+    let at = |i: usize| seg.get(i).map_or("", String::as_str);
+    match route {
+        BalrogRoute::Json(n) => RawValues {
+            product: at(0),
+            version: at(1),
+            build_target: at(2),
+            channel: at(3),
+            os_version: (n == 2).then(|| at(4)),
+            ..RawValues::default()
+        },
+        BalrogRoute::Update(n) => RawValues {
+            product: at(0),
+            version: at(1),
+            build_id: Some(at(2)),
+            build_target: at(3),
+            locale: Some(at(4)),
+            channel: at(5),
+            os_version: (n >= 2).then(|| at(6)),
+            system_capabilities: (n == 6).then(|| at(7)),
+            distribution: match n {
+                3..=5 => Some(at(7)),
+                6 => Some(at(8)),
+                _ => None,
+            },
+            dist_version: match n {
+                3..=5 => Some(at(8)),
+                6 => Some(at(9)),
+                _ => None,
+            },
+        },
+    }
+}
+
+fn rejection(route: BalrogRoute, params: &[(String, String)]) -> Option<String> {
     let allowed = allowed_params(route);
     let mut extra: Vec<&str> = Vec::new();
     for (k, _) in params {
@@ -174,7 +357,7 @@ fn rejection(route: Route, params: &[(String, String)]) -> Option<String> {
             extra.join(", ")
         ));
     }
-    if matches!(route, Route::Update(_)) && last_param(params, "pin") == Some("") {
+    if matches!(route, BalrogRoute::Update(_)) && last_param(params, "pin") == Some("") {
         return Some("'' should be non-empty (the pin parameter)".to_owned());
     }
     None
@@ -189,11 +372,11 @@ fn strip_origin(url: &str) -> &str {
     url
 }
 
-/// Which route a decoded path takes, and its segments after `/update/N/` or
-/// `/json/N/`, without the final `update.xml` / `update.json`.
-fn match_route(path: &str) -> Option<(Route, Vec<String>)> {
+/// Which of Balrog's routes a decoded path takes, and its segments after
+/// `/update/N/` or `/json/N/`, without the final `update.xml` / `update.json`.
+fn match_balrog_route(path: &str) -> Option<(BalrogRoute, Vec<String>)> {
     let parts: Vec<&str> = path.split('/').collect();
-    if parts.first() != Some(&"") || parts[1..].iter().any(|s| s.is_empty()) {
+    if parts.len() < 4 || parts.first() != Some(&"") || parts[1..].iter().any(|s| s.is_empty()) {
         return None;
     }
     let (&last, middle) = parts[3..].split_last()?;
@@ -207,7 +390,8 @@ fn match_route(path: &str) -> Option<(Route, Vec<String>)> {
                 "4" | "5" | "6" => 10,
                 _ => return None,
             };
-            (segments.len() == expected).then(|| (Route::Update(n.parse().unwrap_or(0)), segments))
+            (segments.len() == expected)
+                .then(|| (BalrogRoute::Update(n.parse().unwrap_or(0)), segments))
         }
         ("json", n) if last == "update.json" => {
             let expected = match n {
@@ -215,102 +399,10 @@ fn match_route(path: &str) -> Option<(Route, Vec<String>)> {
                 "2" => 5,
                 _ => return None,
             };
-            (segments.len() == expected).then(|| (Route::Json(n.parse().unwrap_or(0)), segments))
+            (segments.len() == expected)
+                .then(|| (BalrogRoute::Json(n.parse().unwrap_or(0)), segments))
         }
         _ => None,
-    }
-}
-
-fn update_query(
-    route: Route,
-    seg: &[String],
-    params: &[(String, String)],
-    url: &str,
-    user_agent: Option<&str>,
-) -> Query {
-    let Route::Update(n) = route else {
-        unreachable!("update_query takes update routes")
-    };
-    let clean = |s: &str| ascii_replace(s);
-    let mut version = seg[1].clone();
-    if n == 3
-        && let Some(stripped) = version.strip_suffix("esrpre")
-        && !stripped.is_empty()
-    {
-        version = stripped.to_owned();
-    }
-    let mut locale = clean(&seg[4]);
-    locale = locale.replace("x86 ", "");
-    let build_target = clean(&seg[3]);
-    let os_version = match n {
-        1 => Some(String::new()),
-        _ if query_version(url) == Some(1) => Some(String::new()),
-        _ => Some(clean(&seg[6])),
-    };
-    let (distribution, dist_version, system_capabilities) = match n {
-        1 | 2 => (None, None, None),
-        6 => (
-            Some(clean(&seg[8])),
-            Some(clean(&seg[9])),
-            Some(system_capabilities(&seg[7])),
-        ),
-        _ => (Some(clean(&seg[7])), Some(clean(&seg[8])), None),
-    };
-    let mut force = last_param(params, "force").map(ascii_replace);
-    if let Some(f) = &force
-        && f.contains("avast")
-    {
-        force = Some(avast_repair(f));
-    }
-    let header_architecture = Some(
-        if build_target.starts_with("Darwin") && user_agent.is_some_and(|ua| ua.contains("PPC")) {
-            "PPC"
-        } else {
-            "Intel"
-        },
-    );
-    let pin = match n {
-        2 => None,
-        _ => last_param(params, "pin")
-            .filter(|p| !p.is_empty())
-            .map(ascii_replace),
-    };
-    Query {
-        route,
-        product: clean(&seg[0]),
-        version: clean(&version),
-        build_id: Some(clean(&seg[2])),
-        build_target,
-        locale: Some(locale),
-        channel: clean(&seg[5]),
-        os_version,
-        distribution,
-        dist_version,
-        system_capabilities,
-        header_architecture,
-        force: force.as_deref().and_then(Force::parse),
-        mig64: last_param(params, "mig64").map(|m| ascii_replace(m) == "1"),
-        pin,
-    }
-}
-
-fn json_query(route: Route, seg: &[String], params: &[(String, String)]) -> Query {
-    Query {
-        route,
-        product: seg[0].clone(),
-        version: seg[1].clone(),
-        build_id: None,
-        build_target: seg[2].clone(),
-        locale: None,
-        channel: seg[3].clone(),
-        os_version: seg.get(4).cloned(),
-        distribution: None,
-        dist_version: None,
-        system_capabilities: None,
-        header_architecture: None,
-        force: last_param(params, "force").and_then(Force::parse),
-        mig64: None,
-        pin: None,
     }
 }
 
@@ -371,7 +463,7 @@ pub(crate) fn system_capabilities(s: &str) -> SystemCapabilities {
     caps
 }
 
-fn last_param<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
+pub(crate) fn last_param<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
     params
         .iter()
         .rev()
@@ -381,7 +473,7 @@ fn last_param<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> 
 
 /// `key=value&...`, with `+` as a space and percent escapes decoded; a key
 /// without `=` has an empty value.
-fn parse_query_string(q: &str) -> Vec<(String, String)> {
+pub(crate) fn parse_query_string(q: &str) -> Vec<(String, String)> {
     q.split('&')
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
@@ -482,7 +574,7 @@ mod tests {
         let esr = q("/update/3/b/1.0esrpre/1/p/l/a/a/a/a/update.xml");
         assert_eq!(esr.version, "1.0");
         let j = q("/json/1/FirefoxVPN/0.4/WINNT_x86_64/release/update.json");
-        assert_eq!(j.route, Route::Json(1));
+        assert!(j.json);
         assert_eq!(j.build_id, None);
         assert_eq!(j.os_version, None);
     }

@@ -4,7 +4,10 @@ use regex::Regex;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::engine::version::PinVersion;
-use crate::model::config::{Allowlist, Config, Domain, DomainRule, PathRule, Pin, Shutoff};
+use std::path::PathBuf;
+
+use crate::model::config::{Allowlist, Config, Domain, DomainRule, PathRule, Pin, Shutoff, Values};
+use crate::model::route::{Param, Route, parse_template, recognise};
 use crate::model::rule::Target;
 use crate::source::{Node, Value};
 
@@ -16,6 +19,11 @@ pub(crate) const CONFIG_FIELDS: &[&str] = &[
     "shutoffs",
     "pins",
     "channels",
+    "routes",
+    "values",
+    "observed-requests",
+    "output",
+    "cache-control",
 ];
 
 pub(crate) fn load_config(root: &Node, diags: &mut Diagnostics) -> Config {
@@ -48,9 +56,175 @@ pub(crate) fn load_config(root: &Node, diags: &mut Diagnostics) -> Config {
     }
     if let Some(n) = f.value("channels") {
         config.channels = fields::string_list(n, "channels", diags).unwrap_or_default();
+        for (c, item) in config.channels.iter().zip(n.as_seq()) {
+            path_safe(c, item, "channel", diags);
+        }
+    }
+    if let Some(n) = f.value("routes")
+        && let Some(items) = fields::items(n, "routes", diags)
+    {
+        config.routes = items.iter().filter_map(|item| route(item, diags)).collect();
+    }
+    if let Some(n) = f.value("values") {
+        config.values = values(n, diags);
+    }
+    if let Some(n) = f.value("observed-requests") {
+        let list = match &n.value {
+            Value::Str(_) => {
+                fields::string(n, "observed-requests", diags).map(|s| vec![(s, n.loc)])
+            }
+            _ => fields::items(n, "observed-requests", diags).map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| {
+                        fields::string(i, "observed-requests", diags).map(|s| (s, i.loc))
+                    })
+                    .collect()
+            }),
+        };
+        config.observed_requests = list
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(s, l)| (PathBuf::from(s), l))
+            .collect();
+    }
+    if let Some(n) = f.value("output") {
+        if let Some(out) = fields::name(n, "output", diags) {
+            config.output = PathBuf::from(out);
+        }
+    }
+    if let Some(n) = f.value("cache-control") {
+        if let Some(cc) = fields::name(n, "cache-control", diags) {
+            config.cache_control = cc;
+        }
     }
     f.finish(CONFIG_FIELDS, diags);
     config
+}
+
+/// Values that become directory names in the tree must be usable as one.
+pub(crate) fn path_safe(value: &str, node: &Node, what: &str, diags: &mut Diagnostics) -> bool {
+    let ok = !value.is_empty() && value != "." && value != ".." && !value.contains(['/', '\0']);
+    if !ok {
+        diags.push(fields::invalid(
+            node,
+            format!("{what} `{value}` cannot be a directory name in the tree"),
+            "not empty, not `.` or `..`, and without `/`",
+        ));
+    }
+    ok
+}
+
+fn route(node: &Node, diags: &mut Diagnostics) -> Option<Route> {
+    let (template, template_node, mut f) = match &node.value {
+        Value::Str(s) => (s.clone(), node, None),
+        _ => {
+            let mut f = Fields::new(node, "a route", diags)?;
+            let t = f.required("url", diags)?;
+            (fields::string(t, "url", diags)?, t, Some(f))
+        }
+    };
+    let segments = match parse_template(&template) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(
+                fields::invalid(template_node, format!("route `{template}`: {e}"), "not a route template")
+                    .help("e.g. `update/6/%PRODUCT%/%VERSION%/%BUILD_ID%/%BUILD_TARGET%/%LOCALE%/%CHANNEL%/%OS_VERSION%/%SYSTEM_CAPABILITIES%/%DISTRIBUTION%/%DISTRIBUTION_VERSION%/update.xml`"),
+            );
+            if let Some(f) = &mut f {
+                f.consume_all();
+            }
+            return None;
+        }
+    };
+    let balrog = recognise(&segments);
+    let mut route = Route {
+        template: template.trim_start_matches('/').to_owned(),
+        segments,
+        products: Vec::new(),
+        fixed: std::collections::BTreeMap::new(),
+        balrog,
+        loc: template_node.loc,
+    };
+    if let Some(f) = &mut f {
+        f.get("url");
+        if let Some(p) = f.value("products") {
+            route.products = fields::string_list(p, "products", diags).unwrap_or_default();
+        }
+        let mut known = vec!["url", "products"];
+        for param in Param::ALL {
+            known.push(param.key());
+            let Some(v) = f.value(param.key()) else {
+                continue;
+            };
+            let Some(value) = fields::name(v, param.key(), diags) else {
+                continue;
+            };
+            if route.carries(*param) {
+                diags.push(fields::invalid(
+                    v,
+                    format!("route `{template}` carries `{param}` in its URL"),
+                    "a fixed value here would be ignored",
+                ));
+            } else {
+                route.fixed.insert(*param, value);
+            }
+        }
+        f.finish(&known, diags);
+    }
+    for required in [Param::Product, Param::BuildTarget, Param::Channel] {
+        if !route.provides(required) {
+            diags.push(
+                fields::invalid(template_node, format!("route `{template}` has no `{required}`"), "clients of this route cannot be told apart")
+                    .help(format!("add `{required}` to the URL, or give every request of this route one value with `{}: ...`", required.key())),
+            );
+            return None;
+        }
+    }
+    if !route.is_json() && !route.provides(Param::Locale) {
+        diags.push(
+            fields::invalid(
+                template_node,
+                format!("route `{template}` has no `%LOCALE%`"),
+                "patches are per locale",
+            )
+            .help("add `%LOCALE%` to the URL, or give the route one locale with `locale: en-US`"),
+        );
+        return None;
+    }
+    Some(route)
+}
+
+fn values(node: &Node, diags: &mut Diagnostics) -> Values {
+    let mut out = Values::default();
+    let Some(mut f) = Fields::new(node, "`values`", diags) else {
+        return out;
+    };
+    for (key, target) in [
+        ("osVersion", &mut out.os_version),
+        ("systemCapabilities", &mut out.system_capabilities),
+        ("distribution", &mut out.distribution),
+        ("distVersion", &mut out.dist_version),
+    ] {
+        if let Some(n) = f.value(key) {
+            *target = fields::string_list(n, key, diags).unwrap_or_default();
+            if key.starts_with("dist") {
+                for (v, item) in target.iter().zip(n.as_seq()) {
+                    path_safe(v, item, key, diags);
+                }
+            }
+        }
+    }
+    f.finish(
+        &[
+            "osVersion",
+            "systemCapabilities",
+            "distribution",
+            "distVersion",
+        ],
+        diags,
+    );
+    out
 }
 
 fn allowlist(node: &Node, diags: &mut Diagnostics) -> Allowlist {

@@ -1,13 +1,16 @@
 //! The site's settings from `cinder.yml`: the domain allowlist, special force
 //! hosts, emergency shutoffs, pinnable releases and declared channels.
 
+use std::path::PathBuf;
+
 use regex::Regex;
 
 use crate::source::Loc;
 
+use super::route::Route;
 use super::rule::Target;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct Config {
     pub(crate) allowlist: Allowlist,
     pub(crate) special_force_hosts: Vec<String>,
@@ -15,6 +18,44 @@ pub(crate) struct Config {
     pub(crate) pins: Vec<Pin>,
     /// Channels clients use, besides those rules name.
     pub(crate) channels: Vec<String>,
+    /// The URL templates to serve; empty means the defaults (see `space`).
+    pub(crate) routes: Vec<Route>,
+    /// Client-parameter values to answer for, besides those releases and rules imply.
+    pub(crate) values: Values,
+    /// Files of request URLs seen in the wild, relative to the site.
+    pub(crate) observed_requests: Vec<(PathBuf, Loc)>,
+    /// Where `cinder build` writes the tree, relative to the site.
+    pub(crate) output: PathBuf,
+    /// The Cache-Control header served with every answer.
+    pub(crate) cache_control: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            allowlist: Allowlist::default(),
+            special_force_hosts: Vec::new(),
+            shutoffs: Vec::new(),
+            pins: Vec::new(),
+            channels: Vec::new(),
+            routes: Vec::new(),
+            values: Values::default(),
+            observed_requests: Vec::new(),
+            output: PathBuf::from("public"),
+            cache_control: "public, max-age=90".to_owned(),
+        }
+    }
+}
+
+/// Declared values of the client parameters that releases and rules do not
+/// enumerate: examples of real `osVersion` and `systemCapabilities` strings,
+/// and distributions.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Values {
+    pub(crate) os_version: Vec<String>,
+    pub(crate) system_capabilities: Vec<String>,
+    pub(crate) distribution: Vec<String>,
+    pub(crate) dist_version: Vec<String>,
 }
 
 /// Balrog's `ALLOWLISTED_DOMAINS`: which products may point clients at which

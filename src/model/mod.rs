@@ -3,6 +3,7 @@
 
 pub(crate) mod config;
 pub(crate) mod release;
+pub(crate) mod route;
 pub(crate) mod rule;
 pub(crate) mod scalar;
 

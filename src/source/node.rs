@@ -49,6 +49,14 @@ impl Node {
         }
     }
 
+    /// The items of a list node (none for other nodes).
+    pub(crate) fn as_seq(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(items) => items,
+            _ => &[],
+        }
+    }
+
     pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::Str(s) => Some(s),
