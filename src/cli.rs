@@ -98,6 +98,12 @@ pub(crate) struct ImportBalrogArgs {
     /// Replace the contents of an existing SITE directory.
     #[arg(long)]
     pub(crate) force: bool,
+
+    /// Request URLs seen in the wild (one per line, e.g. from CDN logs): the
+    /// site keeps them, and their values join its parameter space. A
+    /// `urls.txt` in DIR is read too.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) requests: Vec<PathBuf>,
 }
 
 #[cfg(test)]

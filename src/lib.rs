@@ -14,8 +14,10 @@ mod import;
 mod load;
 mod model;
 mod render;
+mod requests;
 mod respond;
 mod source;
+mod space;
 mod yaml_out;
 
 pub use app::run;

@@ -1,80 +1,134 @@
-//! From a request URL to the response cinder gives: parse, evaluate, render.
-//! `query`, `build` and `serve` all answer through here.
+//! From a request URL to the response cinder gives: where the request lands
+//! in the site's parameter space, then Balrog's evaluation of that entry,
+//! rendered. `query`, `build` and `serve` all answer through here, so a
+//! file in the tree is by construction what `query` says.
 
-use crate::engine::evaluate::{Answer, answer};
+use crate::engine::evaluate::answer;
 use crate::engine::matchers::EngineError;
 use crate::engine::request::parse_url;
-use crate::model::{ReleaseId, RuleId, Site};
+use crate::model::{ReleaseId, RuleId};
 use crate::render::{Body, EMPTY, render};
+use crate::space::{Entry, Space, Variant};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Response {
-    /// 200, or 404 for a JSON route without an update, or 500 when the site's
-    /// data cannot answer (`cinder check` reports why).
+    /// 200, or 404 for a JSON route without an update.
     pub(crate) status: u16,
     pub(crate) body: String,
     pub(crate) rule: Option<RuleId>,
     /// The release the rules chose (a SuperBlob's own name, not its parts).
     pub(crate) release: Option<ReleaseId>,
-    /// When Balrog itself would not answer 200: its status and reason. cinder
-    /// answers such requests with the empty document instead.
+    /// The tree file that holds this answer (when it is not the empty answer).
+    pub(crate) file: Option<String>,
+    /// When Balrog itself would not answer 200: its status and reason.
     pub(crate) balrog: Option<(u16, String)>,
 }
 
 impl Response {
-    fn from_error(e: &EngineError, decided: Option<&Answer>) -> Response {
-        let rule = decided.and_then(|a| a.decision.rule);
-        match e {
-            EngineError::BadRequest(msg) => Response {
-                status: 200,
-                body: EMPTY.to_owned(),
-                rule,
-                release: None,
-                balrog: Some((400, msg.clone())),
+    fn empty(json: bool) -> Response {
+        Response {
+            status: if json { 404 } else { 200 },
+            body: if json {
+                String::new()
+            } else {
+                EMPTY.to_owned()
             },
-            EngineError::Internal(msg) => Response {
-                status: 500,
-                body: String::new(),
-                rule,
-                release: None,
-                balrog: Some((500, msg.clone())),
-            },
+            rule: None,
+            release: None,
+            file: None,
+            balrog: None,
         }
     }
 }
 
+/// The answer for one entry of the space in one variant: Balrog's
+/// evaluation of the query the entry stands for.
+pub(crate) fn answer_entry(space: &Space<'_>, entry: &Entry<'_>, variant: &Variant) -> Response {
+    let site = space.site;
+    let query = entry.query(variant);
+    let json = query.is_json();
+    let fail = |e: &EngineError, rule| {
+        let (status, reason) = match e {
+            EngineError::BadRequest(m) => (400, m.clone()),
+            EngineError::Internal(m) => (500, m.clone()),
+        };
+        Response {
+            rule,
+            balrog: Some((status, reason)),
+            ..Response::empty(json)
+        }
+    };
+    let a = match answer(site, &query) {
+        Ok(a) => a,
+        Err(e) => return fail(&e, None),
+    };
+    match render(site, &query, &a) {
+        Ok(Body::NotFound) => Response {
+            rule: a.decision.rule,
+            ..Response::empty(true)
+        },
+        Ok(Body::Xml(body) | Body::Json(body)) => Response {
+            status: 200,
+            body,
+            rule: a.decision.rule,
+            release: a.served().map(|s| s.release),
+            file: Some(entry.path(variant)),
+            balrog: None,
+        },
+        Err(e) => fail(&e, a.decision.rule),
+    }
+}
+
 /// The response to `url` (a path or an absolute URL, with its query string).
-pub(crate) fn respond(site: &Site, url: &str, user_agent: Option<&str>) -> Response {
+pub(crate) fn respond(space: &Space<'_>, url: &str, user_agent: Option<&str>) -> Response {
+    let rejected = parse_url(url, user_agent).balrog_rejects;
+    let json = url.contains("/json/") && url.contains(".json");
+    let mut response = match space.project(url, user_agent) {
+        Some((entry, variant)) => answer_entry(space, &entry, &variant),
+        None => Response::empty(json),
+    };
+    if response.balrog.is_none() {
+        response.balrog = rejected.map(|reason| (400, reason));
+    }
+    response
+}
+
+/// Balrog's own answer to `url` on Balrog's routes, whatever the site's
+/// parameter space holds (`query --exact`).
+pub(crate) fn exact(site: &crate::model::Site, url: &str, user_agent: Option<&str>) -> Response {
     let parsed = parse_url(url, user_agent);
     let Some(query) = parsed.query else {
-        return Response {
-            status: 200,
-            body: EMPTY.to_owned(),
-            rule: None,
-            release: None,
-            balrog: None,
+        return Response::empty(false);
+    };
+    let json = query.is_json();
+    let fail = |e: &EngineError, rule| {
+        let (status, reason) = match e {
+            EngineError::BadRequest(m) => (400, m.clone()),
+            EngineError::Internal(m) => (500, m.clone()),
         };
-    };
-    let answer = match answer(site, &query) {
-        Ok(a) => a,
-        Err(e) => return Response::from_error(&e, None),
-    };
-    match render(site, &query, &answer) {
-        Ok(body) => {
-            let status = body.status();
-            let text = match body {
-                Body::NotFound => String::new(),
-                Body::Xml(s) | Body::Json(s) => s,
-            };
-            let balrog = parsed.balrog_rejects.map(|reason| (400, reason));
-            Response {
-                status,
-                body: text,
-                rule: answer.decision.rule,
-                release: answer.served().map(|s| s.release),
-                balrog,
-            }
+        Response {
+            rule,
+            balrog: Some((status, reason)),
+            ..Response::empty(json)
         }
-        Err(e) => Response::from_error(&e, Some(&answer)),
+    };
+    let a = match answer(site, &query) {
+        Ok(a) => a,
+        Err(e) => return fail(&e, None),
+    };
+    match render(site, &query, &a) {
+        Ok(Body::NotFound) => Response {
+            rule: a.decision.rule,
+            ..Response::empty(true)
+        },
+        Ok(Body::Xml(body) | Body::Json(body)) => Response {
+            status: 200,
+            body,
+            rule: a.decision.rule,
+            release: a.served().map(|s| s.release),
+            file: None,
+            balrog: parsed.balrog_rejects.map(|r| (400, r)),
+        },
+        Err(e) => fail(&e, a.decision.rule),
     }
 }

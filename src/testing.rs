@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use crate::load::{Loaded, load_site};
-use crate::respond::{Response, respond};
+use crate::respond::{Response, exact, respond};
+use crate::space::Space;
 
 /// A site in a temporary directory.
 pub(crate) struct TestSite {
@@ -42,8 +43,15 @@ impl TestSite {
         site
     }
 
+    /// Balrog's answer (whatever the tree would hold).
     pub(crate) fn get(&self, url: &str) -> Response {
-        respond(&self.loaded.site, url, None)
+        exact(&self.loaded.site, url, None)
+    }
+
+    /// What the site's tree serves for `url`.
+    pub(crate) fn served(&self, url: &str, user_agent: Option<&str>) -> Response {
+        let space = Space::new(&self.loaded.site, &self.loaded.site.observed);
+        respond(&space, url, user_agent)
     }
 
     /// The body for `url`.

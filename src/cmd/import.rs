@@ -7,7 +7,14 @@ use crate::cli::ImportBalrogArgs;
 use crate::import::balrog::{Export, write_site};
 
 pub(crate) fn run(ctx: Context, args: &ImportBalrogArgs) -> Result<Status, Error> {
-    let export = Export::read(&args.dir)?;
+    let mut export = Export::read(&args.dir)?;
+    let found = args.dir.join("urls.txt");
+    if found.is_file() {
+        export.observe(&found)?;
+    }
+    for file in &args.requests {
+        export.observe(file)?;
+    }
     let files = export.to_site();
     write_site(&args.out, &files, args.force)?;
     let loaded = super::load(&args.out)?;

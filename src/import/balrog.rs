@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::app::Error;
+use crate::model::route::{BALROG_ROUTES, BalrogRoute, Route, balrog_template, parse_template};
 use crate::yaml_out::to_yaml;
 
 /// One release of the export.
@@ -27,6 +28,8 @@ pub(crate) struct Export {
     shutoffs: Vec<Map<String, Value>>,
     pins: Vec<Map<String, Value>>,
     products: Map<String, Value>,
+    /// Requests seen in the wild, as written in the request files.
+    observed: Vec<String>,
 }
 
 fn read_json(path: &Path) -> Result<Value, Error> {
@@ -64,6 +67,21 @@ fn objects(value: Value, path: &Path) -> Result<Vec<Map<String, Value>>, Error> 
 }
 
 impl Export {
+    /// Adds the lines of a request file (see `requests`) as observed requests.
+    pub(crate) fn observe(&mut self, path: &Path) -> Result<(), Error> {
+        let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
+        let text = String::from_utf8_lossy(&bytes);
+        crate::requests::parse_requests(&text)
+            .map_err(|(line, e)| Error::Invalid(format!("{}:{line}: {e}", path.display())))?;
+        self.observed.extend(
+            text.split('\n')
+                .map(|l| l.strip_suffix('\r').unwrap_or(l))
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_owned),
+        );
+        Ok(())
+    }
+
     pub(crate) fn read(dir: &Path) -> Result<Export, Error> {
         if !dir.is_dir() {
             return Err(Error::Usage(format!(
@@ -115,6 +133,16 @@ impl Export {
     /// The site's files: relative path and content.
     pub(crate) fn to_site(&self) -> Vec<(PathBuf, String)> {
         let mut files = vec![(PathBuf::from("cinder.yml"), self.config_file())];
+        if !self.observed.is_empty() {
+            let mut text = String::from(
+                "# Requests seen in the wild; their values join the parameter space.\n",
+            );
+            for line in &self.observed {
+                text.push_str(line);
+                text.push('\n');
+            }
+            files.push((PathBuf::from(OBSERVED), text));
+        }
         files.push((PathBuf::from("rules/balrog.yml"), self.rules_file()));
         let products = self.release_products();
         let mut used = BTreeSet::new();
@@ -168,7 +196,48 @@ impl Export {
                 .collect();
             doc.insert("pins".into(), Value::Array(rows));
         }
+        // Balrog answers on all its routes; with observed requests, the
+        // routes they use.
+        let routes: Vec<Value> = self
+            .routes()
+            .into_iter()
+            .map(|r| Value::String(balrog_template(r).to_owned()))
+            .collect();
+        doc.insert("routes".into(), Value::Array(routes));
+        if !self.observed.is_empty() {
+            doc.insert(
+                "observed-requests".into(),
+                Value::String(OBSERVED.to_owned()),
+            );
+        }
         format!("{HEADER}{}", to_yaml(&Value::Object(doc)))
+    }
+
+    fn routes(&self) -> Vec<BalrogRoute> {
+        if self.observed.is_empty() {
+            return BALROG_ROUTES.to_vec();
+        }
+        let requests =
+            crate::requests::parse_requests(&self.observed.join("\n")).unwrap_or_default();
+        let used: BTreeSet<usize> = requests
+            .iter()
+            .filter_map(|r| {
+                let path = crate::engine::request::split_url(&r.url).path;
+                BALROG_ROUTES.iter().position(|route| {
+                    let segments = parse_template(balrog_template(*route)).unwrap_or_default();
+                    let template = Route {
+                        template: String::new(),
+                        segments,
+                        products: Vec::new(),
+                        fixed: std::collections::BTreeMap::new(),
+                        balrog: Some(*route),
+                        loc: crate::source::Loc::NONE,
+                    };
+                    crate::space::match_route(&template, &path).is_some()
+                })
+            })
+            .collect();
+        used.into_iter().map(|i| BALROG_ROUTES[i]).collect()
     }
 
     fn rules_file(&self) -> String {
@@ -249,6 +318,9 @@ impl Export {
 }
 
 const HEADER: &str = "# Imported from a Balrog export by `cinder import balrog`.\n";
+
+/// Where an imported site keeps its observed requests.
+const OBSERVED: &str = "observed-requests.txt";
 
 /// A release file: a bare blob, or a row `{name, product, data}`.
 fn release(value: Value, path: &Path) -> Result<ExportRelease, Error> {

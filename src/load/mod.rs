@@ -1,7 +1,7 @@
 //! Loading a site: read the files, validate them into the typed model,
 //! resolve references between them, and collect every problem found.
 
-mod checks;
+pub(crate) mod checks;
 mod config;
 pub(crate) mod fields;
 mod files;
@@ -122,6 +122,25 @@ pub(crate) fn load_site(dir: &Path) -> Result<Loaded, NotASite> {
         site.rules.push(rule);
     }
 
+    for (rel, loc) in site.config.observed_requests.clone() {
+        let path = dir.join(&rel);
+        match std::fs::read(&path) {
+            Ok(bytes) => match crate::requests::parse_requests(&String::from_utf8_lossy(&bytes)) {
+                Ok(requests) => site.observed.extend(requests),
+                Err((line, e)) => diags.push(
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        format!("`{}` line {line}: {e}", rel.display()),
+                    )
+                    .at(loc, "this file of observed requests"),
+                ),
+            },
+            Err(e) => diags.push(
+                Diagnostic::error(Code::Io, format!("cannot read `{}`: {e}", rel.display()))
+                    .at(loc, "named here"),
+            ),
+        }
+    }
     refs::resolve(&mut site, &mut diags);
     checks::check(&site, &mut diags);
     diags.sort();

@@ -31,6 +31,9 @@ pub(crate) struct Site {
     pub(crate) rule_names: Vec<String>,
     pub(crate) releases: Vec<Release>,
     pub(crate) release_index: HashMap<String, ReleaseId>,
+    /// Requests seen in the wild (`observed-requests` files): their values
+    /// join the parameter space.
+    pub(crate) observed: Vec<crate::requests::Request>,
 }
 
 impl Site {

@@ -1,0 +1,515 @@
+//! Reducing unbounded client values to the classes a product's rules can tell
+//! apart. `osVersion` is free text matched by substrings; a value's class is
+//! which of the product's osVersion conditions it satisfies. A
+//! `systemCapabilities` value's class is which of the product's
+//! instructionSet, memory and JAWS conditions it satisfies. Each condition is
+//! also a pattern over the raw value, which a web server evaluates the same way.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::engine::matchers::{Csv, MemoryCondition, Op, SimpleExpression, match_boolean};
+use crate::engine::request::system_capabilities;
+use crate::model::Site;
+use crate::model::release::{Blob, SuperBlob};
+use crate::model::rule::Rule;
+
+use super::pattern::{Pattern, int_in, literal};
+
+/// An osVersion condition of some rule.
+#[derive(Debug)]
+pub(crate) struct OsCondition {
+    pub(crate) expr: SimpleExpression,
+    /// Matches the raw values that satisfy the condition.
+    pub(crate) pattern: Pattern,
+}
+
+/// An instructionSet, memory or JAWS condition of some rule.
+#[derive(Debug)]
+pub(crate) struct CapsCondition {
+    pub(crate) kind: CapsKind,
+    /// Matches the raw values for which the condition's answer is `when`.
+    pub(crate) pattern: Pattern,
+    pub(crate) when: bool,
+}
+
+#[derive(Debug)]
+pub(crate) enum CapsKind {
+    InstructionSet(Csv),
+    Memory(MemoryCondition),
+    Jaws(bool),
+}
+
+impl CapsKind {
+    /// Balrog's answer for a raw systemCapabilities value.
+    fn holds(&self, raw: &str) -> bool {
+        let caps = system_capabilities(raw);
+        match self {
+            CapsKind::InstructionSet(csv) => csv.matches(caps.instruction_set.as_deref()),
+            CapsKind::Memory(m) => m.matches(caps.memory).unwrap_or(true),
+            CapsKind::Jaws(j) => match_boolean(Some(*j), caps.jaws),
+        }
+    }
+}
+
+/// A class: its key (a path segment) and a raw value that belongs to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Class {
+    pub(crate) key: String,
+    pub(crate) representative: String,
+}
+
+/// What one product's rules tell apart.
+#[derive(Debug, Default)]
+pub(crate) struct ProductClasses {
+    /// Indexes into `Conditions::os`, highest-priority rule first.
+    pub(crate) os: Vec<usize>,
+    pub(crate) caps: Vec<usize>,
+    /// The zero class (no condition holds) first.
+    pub(crate) os_classes: Vec<Class>,
+    pub(crate) caps_classes: Vec<Class>,
+    /// For values whose own class is not in the tree: the class of the
+    /// first condition (by priority) they satisfy.
+    pub(crate) os_top: Vec<(usize, String)>,
+}
+
+impl ProductClasses {
+    pub(crate) fn os_key(&self, conditions: &Conditions, raw: &str) -> String {
+        let mut key = String::from("o");
+        for &i in &self.os {
+            key.push(if conditions.os[i].pattern.is_match(raw) {
+                '1'
+            } else {
+                '0'
+            });
+        }
+        key
+    }
+
+    pub(crate) fn caps_key(&self, conditions: &Conditions, raw: &str) -> String {
+        let mut key = String::from("c");
+        for &i in &self.caps {
+            let c = &conditions.caps[i];
+            key.push(if c.pattern.is_match(raw) == c.when {
+                '1'
+            } else {
+                '0'
+            });
+        }
+        key
+    }
+
+    /// The class a raw osVersion value is answered as: its own when the tree
+    /// has it, else that of the first condition it satisfies, else the zero class.
+    pub(crate) fn os_class(&self, conditions: &Conditions, raw: &str) -> &Class {
+        let key = self.os_key(conditions, raw);
+        if let Some(c) = self.os_classes.iter().find(|c| c.key == key) {
+            return c;
+        }
+        for (i, top_key) in &self.os_top {
+            if conditions.os[*i].pattern.is_match(raw) {
+                if let Some(c) = self.os_classes.iter().find(|c| c.key == *top_key) {
+                    return c;
+                }
+            }
+        }
+        &self.os_classes[0]
+    }
+
+    pub(crate) fn caps_class(&self, conditions: &Conditions, raw: &str) -> &Class {
+        let key = self.caps_key(conditions, raw);
+        self.caps_classes
+            .iter()
+            .find(|c| c.key == key)
+            .unwrap_or(&self.caps_classes[0])
+    }
+}
+
+/// Every distinct condition in the site, and each product's classes.
+#[derive(Debug, Default)]
+pub(crate) struct Conditions {
+    pub(crate) os: Vec<OsCondition>,
+    pub(crate) caps: Vec<CapsCondition>,
+    pub(crate) products: BTreeMap<String, ProductClasses>,
+}
+
+impl Conditions {
+    /// `os_values`: declared and observed raw osVersion values, whose classes
+    /// the tree gets besides the conditions' own.
+    pub(crate) fn new<'a>(
+        site: &Site,
+        products: impl IntoIterator<Item = &'a str>,
+        os_values: &[String],
+    ) -> Conditions {
+        let mut all = Conditions::default();
+        let mut os_index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut caps_index: BTreeMap<String, usize> = BTreeMap::new();
+        for product in products {
+            let rules = related_rules(site, product);
+            let mut classes = ProductClasses::default();
+            for rule in &rules {
+                if let Some(expr) = &rule.os_version {
+                    let i = *os_index.entry(expr.raw.clone()).or_insert_with(|| {
+                        all.os.push(OsCondition {
+                            expr: expr.clone(),
+                            pattern: os_pattern(expr),
+                        });
+                        all.os.len() - 1
+                    });
+                    if !classes.os.contains(&i) {
+                        classes.os.push(i);
+                    }
+                }
+                for kind in caps_kinds(rule) {
+                    let id = format!("{kind:?}");
+                    let i = *caps_index.entry(id).or_insert_with(|| {
+                        all.caps.push(caps_condition(kind));
+                        all.caps.len() - 1
+                    });
+                    if !classes.caps.contains(&i) {
+                        classes.caps.push(i);
+                    }
+                }
+            }
+            classes.os_classes = os_classes(&all, &classes, os_values);
+            classes.os_top = classes
+                .os
+                .iter()
+                .map(|&i| {
+                    let rep = os_representatives(&all.os[i].expr)
+                        .into_iter()
+                        .next()
+                        .unwrap_or_default();
+                    (i, classes.os_key(&all, &rep))
+                })
+                .collect();
+            classes.caps_classes = caps_classes(&all, &classes);
+            all.products.insert(product.to_owned(), classes);
+        }
+        all
+    }
+
+    pub(crate) fn product(&self, product: &str) -> &ProductClasses {
+        self.products
+            .get(product)
+            .unwrap_or_else(|| panic!("no classes for product {product}"))
+    }
+}
+
+/// The rules that can decide a product's answers: its own, those without a
+/// product, and those of the products its SuperBlobs answer with. Sorted by
+/// priority, highest first.
+pub(crate) fn related_rules<'s>(site: &'s Site, product: &str) -> Vec<&'s Rule> {
+    let mut products: BTreeSet<String> = BTreeSet::from([product.to_owned()]);
+    loop {
+        let before = products.len();
+        for rule in &site.rules {
+            if !rule.product.as_ref().is_none_or(|p| products.contains(p)) {
+                continue;
+            }
+            for t in [&rule.mapping, &rule.fallback_mapping]
+                .into_iter()
+                .flatten()
+            {
+                if let Some(id) = t.release
+                    && let Blob::Super(SuperBlob::Products(list)) = &site.release(id).blob
+                {
+                    products.extend(list.iter().cloned());
+                }
+            }
+        }
+        if products.len() == before {
+            break;
+        }
+    }
+    let mut rules: Vec<&Rule> = site
+        .rules
+        .iter()
+        .filter(|r| r.product.as_ref().is_none_or(|p| products.contains(p)))
+        .collect();
+    rules.sort_by(|a, b| {
+        b.priority
+            .cmp(&a.priority)
+            .then(a.tie_key().cmp(&b.tie_key()))
+    });
+    rules
+}
+
+fn os_pattern(expr: &SimpleExpression) -> Pattern {
+    let alternatives: Vec<String> = expr
+        .alternatives
+        .iter()
+        .map(|terms| {
+            terms
+                .iter()
+                .filter(|t| !t.is_empty())
+                .map(|t| format!("(?=.*?{})", literal(t)))
+                .collect()
+        })
+        .collect();
+    Pattern::new(format!("(?s)^(?:{})", alternatives.join("|")))
+}
+
+/// Values that satisfy a condition: each alternative's terms, joined by a
+/// character no term holds (so that no other term can span two of them).
+fn os_representatives(expr: &SimpleExpression) -> Vec<String> {
+    let sep = ['\u{1f}', '\u{1e}', '\u{1d}', '\u{1c}']
+        .into_iter()
+        .find(|c| !expr.raw.contains(*c))
+        .unwrap_or('\u{1f}');
+    expr.alternatives
+        .iter()
+        .map(|terms| {
+            terms
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(&sep.to_string())
+        })
+        .collect()
+}
+
+fn os_classes(all: &Conditions, classes: &ProductClasses, values: &[String]) -> Vec<Class> {
+    let mut out: Vec<Class> = Vec::new();
+    let mut add = |raw: String| {
+        let key = classes.os_key(all, &raw);
+        if !out.iter().any(|c| c.key == key) {
+            out.push(Class {
+                key,
+                representative: raw,
+            });
+        }
+    };
+    // The zero class first: a value satisfying none of the conditions.
+    add(String::new());
+    for &i in &classes.os {
+        for rep in os_representatives(&all.os[i].expr) {
+            add(rep);
+        }
+    }
+    if !classes.os.is_empty() {
+        for v in values {
+            add(v.clone());
+        }
+    }
+    // The empty string can satisfy conditions (an empty term matches
+    // everything); keep a class whose every bit is 0 first if it exists.
+    out
+}
+
+fn caps_kinds(rule: &Rule) -> Vec<CapsKind> {
+    let mut out = Vec::new();
+    if let Some(i) = &rule.instruction_set {
+        out.push(CapsKind::InstructionSet(i.clone()));
+    }
+    if let Some(m) = &rule.memory {
+        out.push(CapsKind::Memory(m.clone()));
+    }
+    if let Some(j) = rule.jaws {
+        out.push(CapsKind::Jaws(j));
+    }
+    out
+}
+
+/// Space characters Python's `int()` strips, in pattern form.
+const WS: &str = r"[\x20\t\n\r\x0b\x0c]*";
+
+/// The value of the last `KEY:` part of a new-style (`ISET:...`) value
+/// matching `value`, or of the second part of an old-style `a,b` value.
+fn field(key: &str, value: &str, old_style_second: bool) -> String {
+    let new_style = format!("(?=ISET:)(?:.*,)?{key}:(?:{value})(?:,(?!(?:.*,)?{key}:).*)?");
+    if old_style_second {
+        format!("(?s)^(?:{new_style}|(?!ISET:)[^,]*,(?:{value}))\\z")
+    } else {
+        format!("(?s)^(?:{new_style})\\z")
+    }
+}
+
+fn caps_condition(kind: CapsKind) -> CapsCondition {
+    match kind {
+        CapsKind::InstructionSet(csv) => {
+            let parts: Vec<String> = csv.parts.iter().map(|p| literal(p)).collect();
+            let values = parts.join("|");
+            let new_style = format!("(?=ISET:)(?:.*,)?ISET:(?:{values})(?:,(?!(?:.*,)?ISET:).*)?");
+            let old_style = format!("(?!ISET:)(?:{values})(?:,[^,]*)?");
+            let pattern = Pattern::new(format!("(?s)^(?:{new_style}|{old_style})\\z"));
+            CapsCondition {
+                kind: CapsKind::InstructionSet(csv),
+                pattern,
+                when: true,
+            }
+        }
+        CapsKind::Memory(m) => {
+            // The condition is false exactly when a memory size is read and
+            // fails the comparison.
+            let (op, n) = m.threshold().unwrap_or((Op::Eq, 0));
+            let failing = match op {
+                Op::Eq | Op::EitherEq => format!(
+                    "{}|{}",
+                    int_in(None, Some(n - 1)),
+                    int_in(Some(n + 1), None)
+                ),
+                Op::Lt => int_in(Some(n), None),
+                Op::Le => int_in(Some(n + 1), None),
+                Op::Gt => int_in(None, Some(n)),
+                Op::Ge => int_in(None, Some(n - 1)),
+            };
+            CapsCondition {
+                kind: CapsKind::Memory(m),
+                pattern: Pattern::new(field("MEM", &failing, true)),
+                when: false,
+            }
+        }
+        CapsKind::Jaws(j) => {
+            let value = if j {
+                format!("{}|{}", int_in(None, Some(-1)), int_in(Some(1), None))
+            } else {
+                int_in(Some(0), Some(0))
+            };
+            CapsCondition {
+                kind: CapsKind::Jaws(j),
+                pattern: Pattern::new(field("JAWS", &value, false)),
+                when: true,
+            }
+        }
+    }
+}
+
+/// Values covering every combination of the product's caps conditions:
+/// each instruction set named (and one named nowhere), memory on each side
+/// of each threshold (and none), JAWS on, off and absent.
+fn caps_classes(all: &Conditions, classes: &ProductClasses) -> Vec<Class> {
+    let mut isets: Vec<String> = Vec::new();
+    let mut mems: Vec<Option<i128>> = vec![None];
+    let mut jaws: Vec<Option<u8>> = vec![None];
+    for &i in &classes.caps {
+        match &all.caps[i].kind {
+            CapsKind::InstructionSet(csv) => isets.extend(csv.parts.iter().cloned()),
+            CapsKind::Memory(m) => {
+                if let Some((_, n)) = m.threshold() {
+                    mems.extend([Some(n - 1), Some(n), Some(n + 1)]);
+                }
+            }
+            CapsKind::Jaws(_) => jaws = vec![None, Some(0), Some(1)],
+        }
+    }
+    let other = (1..)
+        .map(|n| "x".repeat(n))
+        .find(|x| !isets.contains(x))
+        .unwrap_or_default();
+    isets.insert(0, other);
+    isets.dedup();
+    mems.sort_unstable();
+    mems.dedup();
+    let mut out: Vec<Class> = Vec::new();
+    for iset in &isets {
+        for mem in &mems {
+            for j in &jaws {
+                let mut raw = format!("ISET:{iset}");
+                if let Some(m) = mem {
+                    raw.push_str(&format!(",MEM:{m}"));
+                }
+                if let Some(j) = j {
+                    raw.push_str(&format!(",JAWS:{j}"));
+                }
+                let key = classes.caps_key(all, &raw);
+                if !out.iter().any(|c| c.key == key) {
+                    out.push(Class {
+                        key,
+                        representative: raw,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caps(kind: CapsKind) -> CapsCondition {
+        caps_condition(kind)
+    }
+
+    const SAMPLES: &[&str] = &[
+        "ISET:SSE2,MEM:8000",
+        "ISET:SSE2,MEM:8001",
+        "ISET:SSE3,MEM:7999,JAWS:1",
+        "ISET:SSE2,MEM:lots",
+        "ISET:SSE2,MEM:8000,MEM:9000",
+        "ISET:SSE2,MEM:9000,MEM:x",
+        "ISET:SSE2,ISET:SSE3",
+        "ISET:,MEM: 8_000 ",
+        "ISET:SSE4_2,MEM:32768,(select*...)",
+        "ISET:SSE2,MEM:+8000,JAWS:0",
+        "ISET:SSE2,JAWS:00",
+        "ISET:SSE2,JAWS:x",
+        "ISET:SSE2,JAWS:-3",
+        "SSE3",
+        "SSE2,8095",
+        "SSE2,9000",
+        "SSE2,x",
+        "a,b,c",
+        "NA",
+        "JAWS:1",
+        "",
+        "ISET:SSE2,MEM:8000,",
+        "ISET:SSE2:x,MEM:1",
+        "ISETX:SSE2",
+    ];
+
+    #[test]
+    fn caps_patterns_agree_with_balrog_parsing() {
+        let kinds = || {
+            vec![
+                CapsKind::InstructionSet(Csv::parse("SSE2")),
+                CapsKind::InstructionSet(Csv::parse("SSE3,")),
+                CapsKind::Memory(MemoryCondition::parse("<=8000")),
+                CapsKind::Memory(MemoryCondition::parse("8000")),
+                CapsKind::Memory(MemoryCondition::parse(">9000")),
+                CapsKind::Memory(MemoryCondition::parse(">=8001")),
+                CapsKind::Memory(MemoryCondition::parse("<8001")),
+                CapsKind::Jaws(true),
+                CapsKind::Jaws(false),
+            ]
+        };
+        for kind in kinds() {
+            let c = caps(kind);
+            for s in SAMPLES {
+                assert_eq!(
+                    c.pattern.is_match(s) == c.when,
+                    c.kind.holds(s),
+                    "{:?} on {s:?}: {}",
+                    c.kind,
+                    c.pattern.source()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn os_patterns_agree_with_substring_matching() {
+        for raw in [
+            "Windows_NT 6.1",
+            "Windows && (websense-",
+            "Darwin 6,Darwin 7,",
+            "a.b&&c*d",
+        ] {
+            let expr = SimpleExpression::parse(raw);
+            let pattern = os_pattern(&expr);
+            for s in [
+                "Windows_NT 6.1.7601 (x64)",
+                "Windows_NT 6.1 (websense-1)",
+                "Darwin 7.1",
+                "",
+                "x a.bxc*d",
+                "c*d a.b",
+                "a.b",
+                "Windows_NT%206.1",
+            ] {
+                assert_eq!(pattern.is_match(s), expr.matches(s), "{raw:?} on {s:?}");
+            }
+        }
+    }
+}
