@@ -65,9 +65,16 @@ pub(crate) struct QueryArgs {
     #[arg(long, value_name = "UA")]
     pub(crate) user_agent: Option<String>,
 
-    /// Print one JSON object per request: url, status, body, rule, release.
+    /// Print one JSON object per request: url, status, body, rule, release
+    /// (and the tree file holding the answer).
     #[arg(long)]
     pub(crate) jsonl: bool,
+
+    /// Answer as Balrog would for exactly this URL, on Balrog's own routes,
+    /// rather than what the site's tree serves (they differ for builds,
+    /// channels and routes the site does not list).
+    #[arg(long)]
+    pub(crate) exact: bool,
 
     /// Read request URLs from FILE, one per line.
     #[arg(long = "urls", value_name = "FILE", conflicts_with = "urls")]

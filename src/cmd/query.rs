@@ -6,7 +6,7 @@ use crate::app::{Context, Error, Status};
 use crate::cli::QueryArgs;
 use crate::render::json::ascii_json;
 use crate::requests::{Request, read_requests};
-use crate::respond::respond;
+use crate::respond::{exact, respond};
 use crate::space::Space;
 
 pub(crate) fn run(ctx: Context, args: &QueryArgs) -> Result<Status, Error> {
@@ -30,7 +30,11 @@ pub(crate) fn run(ctx: Context, args: &QueryArgs) -> Result<Status, Error> {
     let mut out = BufWriter::new(stdout.lock());
     for Request { url, user_agent } in &requests {
         let ua = user_agent.as_deref().or(args.user_agent.as_deref());
-        let r = respond(&space, url, ua);
+        let r = if args.exact {
+            exact(site, url, ua)
+        } else {
+            respond(&space, url, ua)
+        };
         let write = if args.jsonl {
             let mut obj = serde_json::Map::new();
             obj.insert("url".into(), url.clone().into());

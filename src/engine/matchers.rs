@@ -154,6 +154,14 @@ impl ChannelPattern {
         matches!(self.kind, ChannelKind::Never)
     }
 
+    /// The text before a plain prefix glob's `*` (`release` for `release*`).
+    pub(crate) fn stem(&self) -> Option<&str> {
+        match &self.kind {
+            ChannelKind::Prefix(p) if !p.contains('*') => Some(p),
+            _ => None,
+        }
+    }
+
     pub(crate) fn is_glob(&self) -> bool {
         !matches!(self.kind, ChannelKind::Exact)
     }

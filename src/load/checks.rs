@@ -77,15 +77,20 @@ fn has_patches(app: &AppRelease) -> bool {
     })
 }
 
-/// Channels that clients are known to use: declared ones, and those named
-/// exactly by rules, shutoffs and pins.
+/// Channels that clients are known to use: declared ones, those named
+/// exactly by rules, shutoffs and pins, and the stem of each rule glob
+/// (`release` for `release*`).
 pub(crate) fn known_channels(site: &Site) -> BTreeSet<String> {
     let mut out: BTreeSet<String> = site.config.channels.iter().cloned().collect();
     for rule in &site.rules {
-        if let Some(c) = &rule.channel
-            && !c.is_glob()
-        {
-            out.insert(c.raw.clone());
+        if let Some(c) = &rule.channel {
+            if !c.is_glob() {
+                out.insert(c.raw.clone());
+            } else if let Some(stem) = c.stem()
+                && !stem.ends_with(['-', '.', '_'])
+            {
+                out.insert(stem.to_owned());
+            }
         }
     }
     out.extend(site.config.shutoffs.iter().map(|s| s.channel.clone()));

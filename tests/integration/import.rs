@@ -44,7 +44,7 @@ fn writes_readable_yaml_that_answers_like_balrog() {
             "query",
             "--site",
             "site",
-            "/update/3/b/0.9/1/p/de/release/o/d/v/update.xml?force=1",
+            "/update/3/b/0.9/1/p/de/release/o/default/default/update.xml?force=1",
         ])
         .code(0);
     assert!(
@@ -57,10 +57,47 @@ fn writes_readable_yaml_that_answers_like_balrog() {
             "query",
             "--site",
             "site",
-            "/update/3/b/0.9/1/p/de/release-test/o/d/v/update.xml",
+            "/update/3/b/0.9/1/p/de/release-test/o/default/default/update.xml",
         ])
         .code(0);
     assert!(!shut.stdout.contains("<update "), "{}", shut.stdout);
+}
+
+#[test]
+fn observed_requests_are_kept_and_narrow_the_routes() {
+    let s = export().file(
+        "export/urls.txt",
+        "/update/3/b/1.0/7/p/de/release-cck-x/o/acme/1.0/update.xml\n",
+    );
+    s.run(&["import", "balrog", "export", "--out", "site"])
+        .code(0);
+    let config = std::fs::read_to_string(s.path().join("site/cinder.yml")).unwrap();
+    assert!(
+        config.contains("observed-requests: observed-requests.txt"),
+        "{config}"
+    );
+    assert!(
+        config.contains(
+            "routes:
+  - update/3/%PRODUCT%/"
+        ),
+        "{config}"
+    );
+    assert!(!config.contains("update/6/"), "{config}");
+    let out = s
+        .run(&[
+            "query",
+            "--site",
+            "site",
+            "--jsonl",
+            "/update/3/b/1.0/7/p/de/release-cck-x/o/acme/1.0/update.xml",
+        ])
+        .code(0);
+    let v: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(
+        v["file"], "update/3/b/1.0/7/p/de/release-cck-x/o/acme/1.0/update.xml",
+        "the observed build, channel and distribution are in the tree"
+    );
 }
 
 #[test]

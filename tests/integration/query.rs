@@ -1,12 +1,20 @@
-//! `cinder query`: bodies, JSON lines, URL files.
+//! `cinder query`: bodies, JSON lines, URL files, and `--exact`.
 
 use serde_json::Value;
 
 use crate::support::Scratch;
 
+/// A route-6 request from a build with `version/buildID`, platform p,
+/// locale de, channel c.
+fn url(build: &str) -> String {
+    format!(
+        "/update/6/b/{build}/p/de/c/Windows_NT%252010.0/ISET:SSE4_2,MEM:16252/default/default/update.xml"
+    )
+}
+
 fn site() -> Scratch {
     Scratch::new()
-        .file("cinder.yml", "allowlist: {a.com: [b]}\n")
+        .file("cinder.yml", "allowlist: {a.com: [b]}\nchannels: [c]\n")
         .file("rules/a.yml", "- {rule_id: 7, priority: 1, product: b, mapping: r}\n")
         .file(
             "releases/r.yml",
@@ -14,37 +22,30 @@ fn site() -> Scratch {
         )
 }
 
+const EMPTY: &str = "<?xml version=\"1.0\"?>\n<updates>\n</updates>";
+
 #[test]
 fn prints_the_body_for_each_url() {
-    let out = site()
-        .run(&[
-            "query",
-            "/update/3/b/1.0/1/p/de/c/o/d/v/update.xml",
-            "/update/3/b/9.0/1/p/de/c/o/d/v/update.xml",
-        ])
-        .code(0);
-    let expected = "<?xml version=\"1.0\"?>
+    let out = site().run(&["query", &url("1.0/1"), &url("2.0/2")]).code(0);
+    let expected = format!(
+        "<?xml version=\"1.0\"?>
 <updates>
     <update type=\"minor\" appVersion=\"2.0\" buildID=\"2\">
         <patch type=\"complete\" URL=\"https://a.com/c?x=1&amp;y=2\" hashFunction=\"sha512\" hashValue=\"h\" size=\"1\"/>
     </update>
 </updates>
-<?xml version=\"1.0\"?>
-<updates>
-</updates>
-";
+{EMPTY}
+"
+    );
     assert_eq!(out.stdout, expected);
 }
 
 #[test]
-fn jsonl_names_the_rule_and_release() {
+fn jsonl_names_the_rule_release_and_file() {
+    let full = format!("https://aus.example{}", url("1.0/1"));
+    let other = "/update/6/x/1.0/1/p/de/c/o/SSE2/default/default/update.xml";
     let out = site()
-        .run(&[
-            "query",
-            "--jsonl",
-            "https://aus.example/update/3/b/1.0/1/p/de/c/o/d/v/update.xml",
-            "/update/3/x/1.0/1/p/de/c/o/d/v/update.xml",
-        ])
+        .run(&["query", "--jsonl", &full, &url("2.0/2"), other])
         .code(0);
     let lines: Vec<Value> = out
         .stdout
@@ -54,23 +55,26 @@ fn jsonl_names_the_rule_and_release() {
     assert_eq!(lines[0]["status"], 200);
     assert_eq!(lines[0]["rule"], "7");
     assert_eq!(lines[0]["release"], "r");
+    assert_eq!(lines[0]["url"], full.as_str());
     assert_eq!(
-        lines[0]["url"],
-        "https://aus.example/update/3/b/1.0/1/p/de/c/o/d/v/update.xml"
+        lines[0]["file"], "update/6/b/_/_/p/de/c/o/c/default/default/update.xml",
+        "an unknown build: the catch-all"
     );
-    assert_eq!(lines[1]["rule"], Value::Null);
-    assert_eq!(lines[1]["release"], Value::Null);
     assert_eq!(
-        lines[1]["body"],
-        "<?xml version=\"1.0\"?>\n<updates>\n</updates>"
+        lines[1]["file"], "update/6/b/2.0/2/p/de/c/o/c/default/default/update.xml",
+        "the release's own build"
     );
+    assert_eq!(lines[1]["body"], EMPTY, "already up to date");
+    assert_eq!(lines[2]["rule"], Value::Null);
+    assert_eq!(lines[2]["release"], Value::Null);
+    assert_eq!(lines[2]["body"], EMPTY, "no rule for product x");
 }
 
 #[test]
 fn url_files_take_plain_lines_and_json_objects() {
     let s = site().file(
         "urls.txt",
-        "# comments and blank lines are skipped\n\n/update/3/b/1.0/1/p/de/c/o/d/v/update.xml\n{\"url\": \"/update/3/b/1.0/1/p/de/c/o/d/v/update.xml?force=\\u0085\", \"user_agent\": null}\n",
+        &format!("# comments and blank lines are skipped\n\n{}\n{{\"url\": \"{}?force=\\u0085\", \"user_agent\": null}}\n", url("1.0/1"), url("1.0/1")),
     );
     let out = s.run(&["query", "--jsonl", "--urls", "urls.txt"]).code(0);
     assert!(
@@ -83,10 +87,20 @@ fn url_files_take_plain_lines_and_json_objects() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1]["url"], format!("{}?force=\u{85}", url("1.0/1")));
+}
+
+#[test]
+fn exact_answers_any_url_as_balrog_would() {
+    let balrog_route = "/update/3/b/1.0/1/p/de/zz/o/d/v/update.xml";
+    let served = site().run(&["query", balrog_route]).code(0);
     assert_eq!(
-        lines[1]["url"],
-        "/update/3/b/1.0/1/p/de/c/o/d/v/update.xml?force=\u{85}"
+        served.stdout.trim_end(),
+        EMPTY,
+        "the tree has neither route 3 nor channel zz"
     );
+    let exact = site().run(&["query", "--exact", balrog_route]).code(0);
+    assert!(exact.stdout.contains("<update "), "{}", exact.stdout);
 }
 
 #[test]
@@ -95,6 +109,7 @@ fn requests_balrog_refuses_are_noted() {
         .run(&[
             "query",
             "--jsonl",
+            "--exact",
             "/update/3/b/1.0pre/1/p/de/c/o/d/v/update.xml",
         ])
         .code(0);
@@ -102,4 +117,5 @@ fn requests_balrog_refuses_are_noted() {
     assert_eq!(v["status"], 200);
     assert_eq!(v["balrog_status"], 400);
     assert_eq!(v["balrog_reason"], "Version number 1.0pre is invalid.");
+    assert_eq!(v["body"], EMPTY);
 }
