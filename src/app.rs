@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Color, Command, ImportCommand};
+use crate::cli::{Cli, Color, Command, ImportCommand, ServerConfigCommand};
 use crate::cmd;
 use crate::diag::Style;
 
@@ -82,6 +82,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Check(args) => cmd::check::run(ctx, &args),
         Command::Query(args) => cmd::query::run(ctx, &args),
         Command::Import(ImportCommand::Balrog(args)) => cmd::import::run(ctx, &args),
+        Command::Build(args) => cmd::build::run(ctx, &args),
+        Command::ServerConfig(ServerConfigCommand::Nginx(args)) => {
+            cmd::server_config::nginx(ctx, &args)
+        }
+        Command::ServerConfig(ServerConfigCommand::Policies(args)) => {
+            cmd::server_config::policies(ctx, &args)
+        }
     };
     match result {
         Ok(Status::Success) => ExitCode::SUCCESS,

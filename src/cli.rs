@@ -37,6 +37,88 @@ pub(crate) enum Command {
     /// Turn another update server's data into a site.
     #[command(subcommand)]
     Import(ImportCommand),
+
+    /// Build the static tree: one response file per client-parameter combination.
+    ///
+    /// The tree is published atomically: `OUT` is switched to the new tree in
+    /// one step, and a build that fails or is killed leaves the published tree
+    /// as it was. Only files that changed are written.
+    Build(BuildArgs),
+
+    /// Print a web server's configuration for serving a built tree.
+    #[command(subcommand)]
+    ServerConfig(ServerConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ServerConfigCommand {
+    /// An nginx configuration (maps and a `server` block, for nginx's `http` block).
+    Nginx(NginxArgs),
+    /// The `policies.json` pointing Firefox at a route (Firefox's `AppUpdateURL` policy).
+    Policies(PoliciesArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NginxArgs {
+    #[command(flatten)]
+    pub(crate) site: SiteArg,
+
+    /// The published tree (the build's `--out`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: PathBuf,
+
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "8080")]
+    pub(crate) listen: String,
+
+    /// Split background checks of throttled rules by their backgroundRate, at
+    /// random per request as Balrog does, instead of always answering as if
+    /// the dice lost. force=1 still always gets the main answer.
+    #[arg(long)]
+    pub(crate) split: bool,
+
+    /// Request URLs seen in the wild that the build was given with `--requests`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) requests: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PoliciesArgs {
+    #[command(flatten)]
+    pub(crate) site: SiteArg,
+
+    /// Where the tree is served, e.g. `https://updates.example.org`.
+    #[arg(long, value_name = "URL")]
+    pub(crate) base_url: String,
+
+    /// Which of the site's routes (by its position in `routes`, from 1); the
+    /// first app-update route by default.
+    #[arg(long, value_name = "N")]
+    pub(crate) route: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BuildArgs {
+    #[command(flatten)]
+    pub(crate) site: SiteArg,
+
+    /// Where to publish the tree (default: the site's `output`, `public`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+
+    /// Request URLs seen in the wild (one per line): their values join the
+    /// parameter space for this build.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) requests: Vec<PathBuf>,
+
+    /// Build even when `cinder check` reports errors; requests reaching them
+    /// get the empty answer.
+    #[arg(long)]
+    pub(crate) allow_errors: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub(crate) jobs: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -75,6 +75,7 @@ pub(crate) fn answer_entry(space: &Space<'_>, entry: &Entry<'_>, variant: &Varia
             file: Some(entry.path(variant)),
             balrog: None,
         },
+        Ok(Body::NotFound) if !json => unreachable!("only JSON routes answer 404"),
         Err(e) => fail(&e, a.decision.rule),
     }
 }

@@ -1,8 +1,10 @@
 //! One module per subcommand: orchestration only, the work is in the library.
 
+pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod import;
 pub(crate) mod query;
+pub(crate) mod server_config;
 
 use std::io::Write;
 use std::path::Path;

@@ -19,6 +19,8 @@ use super::pattern::{Pattern, int_in, literal};
 #[derive(Debug)]
 pub(crate) struct OsCondition {
     pub(crate) expr: SimpleExpression,
+    /// The pattern's body, `(?:...)`, to be anchored where it is used.
+    pub(crate) body: String,
     /// Matches the raw values that satisfy the condition.
     pub(crate) pattern: Pattern,
 }
@@ -149,9 +151,12 @@ impl Conditions {
             for rule in &rules {
                 if let Some(expr) = &rule.os_version {
                     let i = *os_index.entry(expr.raw.clone()).or_insert_with(|| {
+                        let body = os_body(expr);
+                        let pattern = Pattern::new(format!("(?s)^{body}"));
                         all.os.push(OsCondition {
                             expr: expr.clone(),
-                            pattern: os_pattern(expr),
+                            body,
+                            pattern,
                         });
                         all.os.len() - 1
                     });
@@ -234,7 +239,9 @@ pub(crate) fn related_rules<'s>(site: &'s Site, product: &str) -> Vec<&'s Rule> 
     rules
 }
 
-fn os_pattern(expr: &SimpleExpression) -> Pattern {
+/// `(?:ALT|ALT...)`, each alternative a lookahead per term: every term
+/// somewhere in the value.
+fn os_body(expr: &SimpleExpression) -> String {
     let alternatives: Vec<String> = expr
         .alternatives
         .iter()
@@ -246,7 +253,7 @@ fn os_pattern(expr: &SimpleExpression) -> Pattern {
                 .collect()
         })
         .collect();
-    Pattern::new(format!("(?s)^(?:{})", alternatives.join("|")))
+    format!("(?:{})", alternatives.join("|"))
 }
 
 /// Values that satisfy a condition: each alternative's terms, joined by a
@@ -497,7 +504,7 @@ mod tests {
             "a.b&&c*d",
         ] {
             let expr = SimpleExpression::parse(raw);
-            let pattern = os_pattern(&expr);
+            let pattern = Pattern::new(format!("(?s)^{}", os_body(&expr)));
             for s in [
                 "Windows_NT 6.1.7601 (x64)",
                 "Windows_NT 6.1 (websense-1)",

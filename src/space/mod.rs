@@ -51,10 +51,13 @@ pub(crate) struct Dims {
 pub(crate) struct Space<'s> {
     pub(crate) site: &'s Site,
     pub(crate) routes: Vec<RouteSpace>,
+    /// Builds of app-update routes.
     pub(crate) builds: Vec<Build>,
-    build_set: BTreeSet<(String, String, String, String)>,
     /// (buildTarget, locale) of every known build: the catch-alls.
     pub(crate) targets: Vec<(String, String)>,
+    /// Versions per build target on JSON routes (no buildID, no locale).
+    pub(crate) json_builds: Vec<Build>,
+    pub(crate) json_targets: Vec<(String, String)>,
     pub(crate) channels: Vec<String>,
     pub(crate) distributions: Vec<String>,
     pub(crate) dist_versions: Vec<String>,
@@ -85,10 +88,14 @@ impl<'s> Space<'s> {
         let routes = routes(site, observed);
         let seen = values::observe(&routes, observed);
         let builds = values::builds(site, &seen);
-        let build_set = builds.iter().map(Build::key).collect();
         let targets: BTreeSet<(String, String)> = builds
             .iter()
             .map(|b| (b.build_target.clone(), b.locale.clone()))
+            .collect();
+        let json_builds = values::json_builds(site, &seen);
+        let json_targets: BTreeSet<(String, String)> = json_builds
+            .iter()
+            .map(|b| (b.build_target.clone(), String::new()))
             .collect();
         let products: BTreeSet<&str> = routes
             .iter()
@@ -113,8 +120,9 @@ impl<'s> Space<'s> {
             site,
             routes,
             builds,
-            build_set,
             targets: targets.into_iter().collect(),
+            json_builds,
+            json_targets: json_targets.into_iter().collect(),
             channels: values::channels(site, &seen),
             distributions: values::distributions(site, &seen),
             dist_versions: values::dist_versions(site, &seen),
@@ -143,39 +151,29 @@ impl<'s> Space<'s> {
             fixed(Param::BuildTarget).is_none_or(|f| f == bt)
                 && fixed(Param::Locale).is_none_or(|f| f == locale)
         };
+        let (known, all_targets) = self.builds_of(r);
         let mut builds: Vec<(Option<&Build>, &str, &str)> = Vec::new();
         if r.carries(Param::Version) {
             builds.extend(
-                self.builds
+                known
                     .iter()
                     .filter(|b| keep(&b.build_target, &b.locale))
                     .map(|b| (Some(b), b.build_target.as_str(), b.locale.as_str())),
             );
         }
-        let mut targets: Vec<(&str, &str)> = self
-            .targets
+        let mut targets: Vec<(&str, &str)> = all_targets
             .iter()
             .map(|(b, l)| (b.as_str(), l.as_str()))
             .collect();
         if let Some(bt) = fixed(Param::BuildTarget) {
-            targets.retain(|(b, _)| *b == bt);
-            if targets.is_empty() {
-                targets.extend(
-                    self.targets
-                        .iter()
-                        .filter(|(_, l)| fixed(Param::Locale).is_none_or(|f| f == l))
-                        .map(|(_, l)| (bt, l.as_str())),
-                );
-            }
+            let locales: BTreeSet<&str> = targets.iter().map(|(_, l)| *l).collect();
+            targets = locales.into_iter().map(|l| (bt, l)).collect();
         }
         if let Some(locale) = fixed(Param::Locale) {
             let bts: BTreeSet<&str> = targets.iter().map(|(b, _)| *b).collect();
             targets = bts.into_iter().map(|b| (b, locale)).collect();
         }
         builds.extend(targets.into_iter().map(|(b, l)| (None, b, l)));
-        builds.dedup_by(|a, b| {
-            a.0.map(Build::key) == b.0.map(Build::key) && a.1 == b.1 && a.2 == b.2
-        });
 
         let one = |p: Param, all: &'a [String]| -> Vec<Option<&'a str>> {
             if r.carries(p) {
@@ -227,6 +225,15 @@ impl<'s> Space<'s> {
         }
     }
 
+    /// The known builds and catch-all targets of a route.
+    fn builds_of(&self, route: &Route) -> (&[Build], &[(String, String)]) {
+        if route.is_json() {
+            (&self.json_builds, &self.json_targets)
+        } else {
+            (&self.builds, &self.targets)
+        }
+    }
+
     /// The variants worth a file of their own for this entry, plain first.
     pub(crate) fn variants_of(&self, entry: &Entry<'_>) -> Vec<Variant> {
         let d = &self.dims[entry.product];
@@ -270,6 +277,7 @@ impl<'s> Space<'s> {
                             pin: pin.clone(),
                             mig64: *mig64,
                             ppc: *ppc,
+                            won: None,
                         });
                     }
                 }
@@ -303,27 +311,20 @@ impl<'s> Space<'s> {
                 .find(|p| Some(p.as_str()) == get(Param::Product))?;
             let bt = get(Param::BuildTarget)?;
             let locale = get(Param::Locale).unwrap_or_default();
-            let known = match (values.get(&Param::Version), values.get(&Param::BuildId)) {
-                (Some(v), Some(b)) => self.build_set.contains(&(
-                    v.to_string(),
-                    b.to_string(),
-                    bt.to_owned(),
-                    locale.to_owned(),
-                )),
-                _ => false,
+            let (known, targets) = self.builds_of(r);
+            let build = match (values.get(&Param::Version), values.get(&Param::BuildId)) {
+                (Some(v), Some(b)) => known.iter().find(|k| {
+                    k.version == *v
+                        && k.build_id == *b
+                        && k.build_target == bt
+                        && k.locale == locale
+                }),
+                (Some(v), None) if r.is_json() => known
+                    .iter()
+                    .find(|k| k.version == *v && k.build_target == bt),
+                _ => None,
             };
-            let build = if known {
-                self.builds.iter().find(|b| {
-                    b.version == values[&Param::Version]
-                        && b.build_id == values[&Param::BuildId]
-                        && b.build_target == bt
-                        && b.locale == locale
-                })
-            } else {
-                None
-            };
-            let (bt, locale) = self
-                .targets
+            let (bt, locale) = targets
                 .iter()
                 .find(|(b, l)| b == bt && l == locale)
                 .map(|(b, l)| (b.as_str(), l.as_str()))?;

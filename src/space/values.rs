@@ -38,6 +38,8 @@ impl Build {
 #[derive(Debug, Default)]
 pub(crate) struct Seen {
     pub(crate) builds: Vec<Build>,
+    /// Versions and build targets seen on JSON routes (no buildID, no locale).
+    pub(crate) json_builds: Vec<Build>,
     pub(crate) channels: BTreeSet<String>,
     pub(crate) os_versions: BTreeSet<String>,
     pub(crate) distributions: BTreeSet<String>,
@@ -161,6 +163,29 @@ pub(crate) fn builds(site: &Site, seen: &Seen) -> Vec<Build> {
         }
     }
     out.extend(seen.builds.iter().cloned());
+    out.into_iter().collect()
+}
+
+/// The builds of JSON routes: each Guardian release's version on each of its
+/// platforms, plus those observed.
+pub(crate) fn json_builds(site: &Site, seen: &Seen) -> Vec<Build> {
+    let mut out: BTreeSet<Build> = BTreeSet::new();
+    for release in &site.releases {
+        let Blob::Guardian(g) = &release.blob else {
+            continue;
+        };
+        for bt in g.platforms.keys() {
+            if path_safe(&g.version) && path_safe(bt) {
+                out.insert(Build {
+                    version: g.version.clone(),
+                    build_id: String::new(),
+                    build_target: bt.clone(),
+                    locale: String::new(),
+                });
+            }
+        }
+    }
+    out.extend(seen.json_builds.iter().cloned());
     out.into_iter().collect()
 }
 

@@ -15,6 +15,9 @@ pub(crate) struct Variant {
     pub(crate) pin: Option<String>,
     pub(crate) mig64: Option<bool>,
     pub(crate) ppc: bool,
+    /// Not read from requests: the answer when a throttled rule's dice win
+    /// (with the rule's rate), for servers that split traffic by percentage.
+    pub(crate) won: Option<u8>,
 }
 
 impl Variant {
@@ -38,6 +41,9 @@ impl Variant {
         if self.ppc {
             s.push_str(".ppc");
         }
+        if let Some(rate) = self.won {
+            s.push_str(&format!(".w{rate}"));
+        }
         s
     }
 
@@ -51,51 +57,104 @@ impl Variant {
             mig64: self.mig64,
             pin: self.pin.clone(),
             ppc: self.ppc,
-            dice_won: false,
+            dice_won: self.won.is_some(),
         }
     }
 }
 
-/// The last value of a query parameter matches `value`.
-fn last_param(name: &str, value: &str) -> Pattern {
+/// The last `name=` parameter has a value matching `value` (to follow
+/// `(?:.*&)?` at the start of the query string).
+fn last_param_core(name: &str, value: &str) -> String {
     let n = literal(name);
-    Pattern::new(format!("(?:^|&){n}={value}(?=&|\\z)(?!.*&{n}(?:=|&|\\z))"))
+    format!("{n}={value}(?=&|\\z)(?!.*&{n}(?:=|&|\\z))")
+}
+
+/// A pattern over a whole raw query string from a core.
+fn over_query(core: &str) -> Pattern {
+    Pattern::new(format!("(?s)^(?:.*&)?{core}"))
 }
 
 /// The patterns that read variants off a raw query string and a User-Agent.
 #[derive(Debug)]
 pub(crate) struct VariantPatterns {
-    pub(crate) force_main: Pattern,
-    pub(crate) force_fallback: Pattern,
-    pub(crate) mig64_true: Pattern,
-    pub(crate) mig64_sent: Pattern,
+    cores: Cores,
+    force_main: Pattern,
+    force_fallback: Pattern,
+    mig64_true: Pattern,
+    mig64_sent: Pattern,
     /// One per pinnable version, with the normalised pin.
-    pub(crate) pins: Vec<(String, Pattern)>,
-    pub(crate) ppc: Pattern,
+    pins: Vec<(String, Pattern)>,
+    ppc: Pattern,
+}
+
+/// Pattern bodies, for servers that prefix them with other variables.
+#[derive(Debug)]
+struct Cores {
+    force_main: String,
+    force_fallback: String,
+    mig64_true: String,
+    mig64_sent: String,
+    pins: Vec<(String, String)>,
 }
 
 impl VariantPatterns {
     pub(crate) fn new(pins: &[String]) -> VariantPatterns {
         // force=1, also as Balrog repairs what Avast breaks: `1?avast=1`, `1%3Favast=1`.
         let avast = r"(?:(?:\?|%3[Ff]|%253[Ff])[^&]*?avast[^&]*)?";
-        VariantPatterns {
-            force_main: last_param("force", &format!("1{avast}")),
-            force_fallback: last_param("force", &format!("-1{avast}")),
-            mig64_true: last_param("mig64", "1"),
-            mig64_sent: Pattern::new("(?:^|&)mig64(?:=[^&]*)?(?=&|\\z)".to_owned()),
+        let cores = Cores {
+            force_main: last_param_core("force", &format!("1{avast}")),
+            force_fallback: last_param_core("force", &format!("-1{avast}")),
+            mig64_true: last_param_core("mig64", "1"),
+            mig64_sent: "mig64(?:=[^&]*)?(?=&|\\z)".to_owned(),
             pins: pins
                 .iter()
                 .map(|pin| {
-                    let parts: Vec<String> = pin
+                    let parts: String = pin
                         .trim_end_matches('.')
                         .split('.')
                         .map(|n| format!("0*{}\\.", literal(n)))
                         .collect();
-                    (pin.clone(), last_param("pin", &parts.concat()))
+                    (pin.clone(), last_param_core("pin", &parts))
                 })
                 .collect(),
+        };
+        VariantPatterns {
+            force_main: over_query(&cores.force_main),
+            force_fallback: over_query(&cores.force_fallback),
+            mig64_true: over_query(&cores.mig64_true),
+            mig64_sent: over_query(&cores.mig64_sent),
+            pins: cores
+                .pins
+                .iter()
+                .map(|(pin, core)| (pin.clone(), over_query(core)))
+                .collect(),
             ppc: Pattern::new("PPC".to_owned()),
+            cores,
         }
+    }
+
+    pub(crate) fn force_main_core(&self) -> &str {
+        &self.cores.force_main
+    }
+
+    pub(crate) fn force_fallback_core(&self) -> &str {
+        &self.cores.force_fallback
+    }
+
+    pub(crate) fn mig64_true_core(&self) -> &str {
+        &self.cores.mig64_true
+    }
+
+    pub(crate) fn mig64_sent_core(&self) -> &str {
+        &self.cores.mig64_sent
+    }
+
+    pub(crate) fn pin_core(&self, pin: &str) -> Option<&str> {
+        self.cores
+            .pins
+            .iter()
+            .find(|(p, _)| p == pin)
+            .map(|(_, c)| c.as_str())
     }
 
     /// The variant a request asks for, from its raw query string and User-Agent.
@@ -132,6 +191,7 @@ impl VariantPatterns {
             pin,
             mig64,
             ppc: user_agent.is_some_and(|ua| self.ppc.is_match(ua)),
+            won: None,
         }
     }
 }
@@ -194,8 +254,14 @@ mod tests {
             pin: Some("131.".into()),
             mig64: Some(false),
             ppc: true,
+            won: None,
         };
         assert_eq!(v.suffix(), ".f1.p131.m0.ppc");
+        let won = Variant {
+            won: Some(25),
+            ..Variant::default()
+        };
+        assert_eq!(won.suffix(), ".w25");
         assert_eq!(Variant::default().suffix(), "");
     }
 }

@@ -37,7 +37,10 @@ fn writes_readable_yaml_that_answers_like_balrog() {
         "{config}"
     );
     let routes = config.matches("\n  - update/").count() + config.matches("\n  - json/").count();
-    assert_eq!(routes, 8, "without observed requests, every Balrog route: {config}");
+    assert_eq!(
+        routes, 8,
+        "without observed requests, every Balrog route: {config}"
+    );
     let release = std::fs::read_to_string(s.path().join("site/releases/b-1.0.yml")).unwrap();
     assert!(release.starts_with("# Imported from a Balrog export by `cinder import balrog`.\nname: b-1.0\nproduct: b\nschema_version: 1\nappv: \"1.0\"\n"), "{release}");
     s.run(&["check", "--site", "site"]).code(0);

@@ -1,0 +1,4 @@
+//! Serving a built tree: web-server configurations, and a preview server.
+
+pub(crate) mod nginx;
+pub(crate) mod policies;
