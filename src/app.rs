@@ -83,6 +83,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Query(args) => cmd::query::run(ctx, &args),
         Command::Import(ImportCommand::Balrog(args)) => cmd::import::run(ctx, &args),
         Command::Build(args) => cmd::build::run(ctx, &args),
+        Command::Serve(args) => cmd::serve::run(ctx, &args),
         Command::ServerConfig(ServerConfigCommand::Nginx(args)) => {
             cmd::server_config::nginx(ctx, &args)
         }

@@ -45,9 +45,30 @@ pub(crate) enum Command {
     /// as it was. Only files that changed are written.
     Build(BuildArgs),
 
+    /// Serve a built tree locally, routed as the nginx configuration routes it.
+    Serve(ServeArgs),
+
     /// Print a web server's configuration for serving a built tree.
     #[command(subcommand)]
     ServerConfig(ServerConfigCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) site: SiteArg,
+
+    /// The built tree (default: the site's `output`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: Option<PathBuf>,
+
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub(crate) listen: String,
+
+    /// Request URLs seen in the wild that the build was given with `--requests`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) requests: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

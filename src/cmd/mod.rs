@@ -4,6 +4,7 @@ pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod import;
 pub(crate) mod query;
+pub(crate) mod serve;
 pub(crate) mod server_config;
 
 use std::io::Write;

@@ -46,6 +46,9 @@ codes! {
     MissingOsField => "missing-os-field", "a platform whose patch URLs need `OS_FTP` or `OS_BOUNCER` lacks it, so Balrog answers 500";
     AliasChain => "alias-chain", "a platform alias points at another alias; Balrog resolves one level only";
     WrongBlobType => "wrong-blob-type", "a rule maps requests to a release that cannot answer them (a JSON blob on an XML route)";
+    // Routes
+    InvalidRoute => "invalid-route", "a route template or its settings cannot be served";
+    RouteLacksParameter => "route-lacks-parameter", "a rule matches on a parameter that a route serving its product does not carry";
 }
 
 #[cfg(test)]

@@ -201,7 +201,13 @@ impl Export {
         let routes: Vec<Value> = self
             .routes()
             .into_iter()
-            .map(|r| Value::String(balrog_template(r).to_owned()))
+            .map(|(r, products)| match products {
+                None => Value::String(balrog_template(r).to_owned()),
+                Some(products) => serde_json::json!({
+                    "url": balrog_template(r),
+                    "products": products.into_iter().collect::<Vec<_>>(),
+                }),
+            })
             .collect();
         doc.insert("routes".into(), Value::Array(routes));
         if !self.observed.is_empty() {
@@ -213,31 +219,42 @@ impl Export {
         format!("{HEADER}{}", to_yaml(&Value::Object(doc)))
     }
 
-    fn routes(&self) -> Vec<BalrogRoute> {
+    /// Balrog's routes the site serves: all of them, or with observed
+    /// requests, those requests use, each with the products seen on it.
+    fn routes(&self) -> Vec<(BalrogRoute, Option<BTreeSet<String>>)> {
         if self.observed.is_empty() {
-            return BALROG_ROUTES.to_vec();
+            return BALROG_ROUTES.iter().map(|r| (*r, None)).collect();
         }
         let requests =
             crate::requests::parse_requests(&self.observed.join("\n")).unwrap_or_default();
-        let used: BTreeSet<usize> = requests
+        let mut used: Vec<BTreeSet<String>> = vec![BTreeSet::new(); BALROG_ROUTES.len()];
+        for request in &requests {
+            let path = crate::engine::request::split_url(&request.url).path;
+            for (i, route) in BALROG_ROUTES.iter().enumerate() {
+                let template = Route {
+                    template: String::new(),
+                    segments: parse_template(balrog_template(*route)).unwrap_or_default(),
+                    products: Vec::new(),
+                    fixed: std::collections::BTreeMap::new(),
+                    balrog: Some(*route),
+                    loc: crate::source::Loc::NONE,
+                };
+                if let Some(values) = crate::space::match_route(&template, &path) {
+                    if let Some(p) = values.get(&crate::model::route::Param::Product)
+                        && crate::space::path_safe(p)
+                    {
+                        used[i].insert((*p).to_owned());
+                    }
+                    break;
+                }
+            }
+        }
+        BALROG_ROUTES
             .iter()
-            .filter_map(|r| {
-                let path = crate::engine::request::split_url(&r.url).path;
-                BALROG_ROUTES.iter().position(|route| {
-                    let segments = parse_template(balrog_template(*route)).unwrap_or_default();
-                    let template = Route {
-                        template: String::new(),
-                        segments,
-                        products: Vec::new(),
-                        fixed: std::collections::BTreeMap::new(),
-                        balrog: Some(*route),
-                        loc: crate::source::Loc::NONE,
-                    };
-                    crate::space::match_route(&template, &path).is_some()
-                })
-            })
-            .collect();
-        used.into_iter().map(|i| BALROG_ROUTES[i]).collect()
+            .zip(used)
+            .filter(|(_, p)| !p.is_empty())
+            .map(|(r, p)| (*r, Some(p)))
+            .collect()
     }
 
     fn rules_file(&self) -> String {

@@ -64,6 +64,19 @@ pub(crate) fn load_config(root: &Node, diags: &mut Diagnostics) -> Config {
         && let Some(items) = fields::items(n, "routes", diags)
     {
         config.routes = items.iter().filter_map(|item| route(item, diags)).collect();
+        for (i, r) in config.routes.iter().enumerate() {
+            if let Some(first) = config.routes[..i].iter().find(|o| o.segments == r.segments) {
+                diags.push(
+                    Diagnostic::error(
+                        Code::InvalidRoute,
+                        format!("route `{}` is listed twice", r.template),
+                    )
+                    .at(r.loc, "this one")
+                    .note(first.loc, "the first one")
+                    .help("list the route once, with every product it serves under `products:`"),
+                );
+            }
+        }
     }
     if let Some(n) = f.value("values") {
         config.values = values(n, diags);
@@ -128,7 +141,8 @@ fn route(node: &Node, diags: &mut Diagnostics) -> Option<Route> {
         Ok(s) => s,
         Err(e) => {
             diags.push(
-                fields::invalid(template_node, format!("route `{template}`: {e}"), "not a route template")
+                Diagnostic::error(Code::InvalidRoute, format!("route `{template}`: {e}"))
+                    .at(template_node.loc, "not a route template")
                     .help("e.g. `update/6/%PRODUCT%/%VERSION%/%BUILD_ID%/%BUILD_TARGET%/%LOCALE%/%CHANNEL%/%OS_VERSION%/%SYSTEM_CAPABILITIES%/%DISTRIBUTION%/%DISTRIBUTION_VERSION%/update.xml`"),
             );
             if let Some(f) = &mut f {
@@ -175,7 +189,8 @@ fn route(node: &Node, diags: &mut Diagnostics) -> Option<Route> {
     for required in [Param::Product, Param::BuildTarget, Param::Channel] {
         if !route.provides(required) {
             diags.push(
-                fields::invalid(template_node, format!("route `{template}` has no `{required}`"), "clients of this route cannot be told apart")
+                Diagnostic::error(Code::InvalidRoute, format!("route `{template}` has no `{required}`"))
+                    .at(template_node.loc, "clients of this route cannot be told apart")
                     .help(format!("add `{required}` to the URL, or give every request of this route one value with `{}: ...`", required.key())),
             );
             return None;
@@ -183,14 +198,32 @@ fn route(node: &Node, diags: &mut Diagnostics) -> Option<Route> {
     }
     if !route.is_json() && !route.provides(Param::Locale) {
         diags.push(
-            fields::invalid(
-                template_node,
+            Diagnostic::error(
+                Code::InvalidRoute,
                 format!("route `{template}` has no `%LOCALE%`"),
-                "patches are per locale",
             )
+            .at(template_node.loc, "patches are per locale")
             .help("add `%LOCALE%` to the URL, or give the route one locale with `locale: en-US`"),
         );
         return None;
+    }
+    if !route.is_json() && route.carries(Param::Version) != route.carries(Param::BuildId) {
+        diags.push(
+            Diagnostic::error(Code::InvalidRoute, format!("route `{template}` carries only one of `%VERSION%` and `%BUILD_ID%`"))
+                .at(template_node.loc, "a build is its version and buildID together")
+                .help("carry both (clients are then answered per build), or neither (every client gets the answer for builds older than every known one)"),
+        );
+        return None;
+    }
+    for (p, _) in &route.fixed {
+        if matches!(p, Param::Version | Param::BuildId) {
+            diags.push(
+                Diagnostic::error(Code::InvalidRoute, format!("route `{template}` fixes `{}`", p.key()))
+                    .at(template_node.loc, "a route cannot fix the client's build")
+                    .help("leave it out: a route without %VERSION% and %BUILD_ID% answers as for builds older than every known one"),
+            );
+            return None;
+        }
     }
     Some(route)
 }

@@ -7,6 +7,7 @@ pub(crate) mod fields;
 mod files;
 mod refs;
 pub(crate) mod releases;
+mod route_checks;
 pub(crate) mod rules;
 mod templates;
 #[cfg(test)]
@@ -143,6 +144,7 @@ pub(crate) fn load_site(dir: &Path) -> Result<Loaded, NotASite> {
     }
     refs::resolve(&mut site, &mut diags);
     checks::check(&site, &mut diags);
+    route_checks::check(&site, &mut diags);
     diags.sort();
     Ok(Loaded {
         root: dir.to_path_buf(),

@@ -21,7 +21,7 @@ use crate::model::route::{
 use crate::requests::Request;
 
 pub(crate) use conditions::{Class, Conditions, related_rules};
-pub(crate) use values::Build;
+pub(crate) use values::{Build, path_safe};
 pub(crate) use variants::{Variant, VariantPatterns};
 
 /// The version and buildID a request not from a known build is answered as:
@@ -488,7 +488,7 @@ pub(crate) fn match_route<'p>(route: &Route, path: &'p str) -> Option<BTreeMap<P
 /// The routes a site serves: its own, or by default Firefox's app-update
 /// route (`update/6`) for products answered with app releases and the
 /// `update/3` route system add-ons and plugins use for the others.
-fn routes(site: &Site, observed: &[Request]) -> Vec<RouteSpace> {
+pub(crate) fn routes(site: &Site, observed: &[Request]) -> Vec<RouteSpace> {
     let rule_products: BTreeSet<String> = site
         .rules
         .iter()

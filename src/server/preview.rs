@@ -1,0 +1,153 @@
+//! A small HTTP server for previewing a built tree: each request is routed
+//! as the generated nginx configuration routes it (the same projection
+//! `query` uses) and answered from the tree's files. One thread per
+//! connection, one request per connection; meant for previews and tests.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::plan::EMPTY_FILE;
+use crate::space::{Space, Variant};
+
+/// What the server needs for every request.
+pub(crate) struct Preview<'s> {
+    pub(crate) space: Space<'s>,
+    pub(crate) root: PathBuf,
+    pub(crate) cache_control: String,
+}
+
+/// A response to write.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) content_type: &'static str,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Preview<'_> {
+    /// The answer for a request target (path and query string).
+    pub(crate) fn answer(&self, target: &str, user_agent: Option<&str>) -> Reply {
+        let xml = "text/xml; charset=utf-8";
+        let Some((entry, variant)) = self.space.project(target, user_agent) else {
+            return if target.starts_with("/json/") {
+                Reply {
+                    status: 404,
+                    content_type: "application/json",
+                    body: Vec::new(),
+                }
+            } else {
+                self.file(Path::new(EMPTY_FILE), xml)
+            };
+        };
+        let json = entry.route.route.is_json();
+        let content_type = if json { "application/json" } else { xml };
+        let plain = entry.path(&Variant::default());
+        if json && self.root.join(format!("{plain}.404")).is_file() {
+            return Reply {
+                status: 404,
+                content_type,
+                body: Vec::new(),
+            };
+        }
+        for path in [entry.path(&variant), plain] {
+            if let Ok(body) = std::fs::read(self.root.join(&path)) {
+                return Reply {
+                    status: 200,
+                    content_type,
+                    body,
+                };
+            }
+        }
+        if json {
+            Reply {
+                status: 404,
+                content_type,
+                body: Vec::new(),
+            }
+        } else {
+            self.file(Path::new(EMPTY_FILE), xml)
+        }
+    }
+
+    fn file(&self, rel: &Path, content_type: &'static str) -> Reply {
+        match std::fs::read(self.root.join(rel)) {
+            Ok(body) => Reply {
+                status: 200,
+                content_type,
+                body,
+            },
+            Err(_) => Reply {
+                status: 500,
+                content_type: "text/plain",
+                body: b"the tree is incomplete".to_vec(),
+            },
+        }
+    }
+}
+
+/// Serves until the process ends.
+pub(crate) fn serve(preview: Preview<'static>, listener: &TcpListener) {
+    let preview = Arc::new(preview);
+    for stream in listener.incoming().flatten() {
+        let preview = Arc::clone(&preview);
+        std::thread::spawn(move || {
+            let _ = handle(&preview, stream);
+        });
+    }
+}
+
+fn handle(preview: &Preview<'_>, stream: TcpStream) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let mut user_agent = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("user-agent")
+        {
+            user_agent = Some(value.trim().to_owned());
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, target) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or("/"),
+    );
+    let mut out = stream;
+    let reply = match method {
+        "GET" | "HEAD" => preview.answer(target, user_agent.as_deref()),
+        _ => Reply {
+            status: 405,
+            content_type: "text/plain",
+            body: b"only GET and HEAD".to_vec(),
+        },
+    };
+    let reason = match reply.status {
+        200 => "OK",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Internal Server Error",
+    };
+    write!(
+        out,
+        "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: {}\r\nConnection: close\r\n\r\n",
+        reply.status,
+        reply.content_type,
+        reply.body.len(),
+        preview.cache_control,
+    )?;
+    if method != "HEAD" {
+        out.write_all(&reply.body)?;
+    }
+    out.flush()?;
+    // Drain anything the client sent so that closing does not reset it.
+    let _ = reader.get_mut().read(&mut [0u8; 256]);
+    Ok(())
+}
