@@ -14,6 +14,8 @@ use crate::space::{Entry, Space, Variant};
 
 /// The file holding the empty answer, at the root of every tree.
 pub(crate) const EMPTY_FILE: &str = "cinder-empty.xml";
+/// The empty body a web server sends with 404 on JSON routes.
+pub(crate) const NOT_FOUND_FILE: &str = "cinder-404.json";
 
 /// A distinct response body and its digest.
 #[derive(Debug)]
@@ -148,7 +150,7 @@ pub(crate) fn plan(space: &Space<'_>, progress: &dyn Progress) -> Plan {
         .fold(Local::default, |mut local, entry| {
             entry_files(space, entry, &mut local);
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if n % 4096 == 0 || n == total {
+            if n.is_multiple_of(4096) || n == total {
                 progress.planned(n, total);
             }
             local
@@ -157,6 +159,9 @@ pub(crate) fn plan(space: &Space<'_>, progress: &dyn Progress) -> Plan {
     // What a web server answers when the tree has nothing for a request.
     let mut local = local;
     local.add(EMPTY_FILE.to_owned(), crate::render::EMPTY.to_owned());
+    if space.routes.iter().any(|rs| rs.route.is_json()) {
+        local.add(NOT_FOUND_FILE.to_owned(), String::new());
+    }
     let mut plan = Plan {
         files: local.files,
         bodies: local.bodies,

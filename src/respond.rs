@@ -5,8 +5,8 @@
 
 use crate::engine::evaluate::answer;
 use crate::engine::matchers::EngineError;
-use crate::engine::request::parse_url;
-use crate::model::{ReleaseId, RuleId};
+use crate::engine::request::{Query, parse_url};
+use crate::model::{ReleaseId, RuleId, Site};
 use crate::render::{Body, EMPTY, render};
 use crate::space::{Entry, Space, Variant};
 
@@ -44,8 +44,12 @@ impl Response {
 /// The answer for one entry of the space in one variant: Balrog's
 /// evaluation of the query the entry stands for.
 pub(crate) fn answer_entry(space: &Space<'_>, entry: &Entry<'_>, variant: &Variant) -> Response {
-    let site = space.site;
-    let query = entry.query(variant);
+    evaluate(space.site, &entry.query(variant), Some(entry.path(variant)))
+}
+
+/// Balrog's evaluation of one query, rendered; `file` is where the tree
+/// holds the answer, if anywhere.
+fn evaluate(site: &Site, query: &Query, file: Option<String>) -> Response {
     let json = query.is_json();
     let fail = |e: &EngineError, rule| {
         let (status, reason) = match e {
@@ -58,11 +62,11 @@ pub(crate) fn answer_entry(space: &Space<'_>, entry: &Entry<'_>, variant: &Varia
             ..Response::empty(json)
         }
     };
-    let a = match answer(site, &query) {
+    let a = match answer(site, query) {
         Ok(a) => a,
         Err(e) => return fail(&e, None),
     };
-    match render(site, &query, &a) {
+    match render(site, query, &a) {
         Ok(Body::NotFound) => Response {
             rule: a.decision.rule,
             ..Response::empty(true)
@@ -72,21 +76,21 @@ pub(crate) fn answer_entry(space: &Space<'_>, entry: &Entry<'_>, variant: &Varia
             body,
             rule: a.decision.rule,
             release: a.served().map(|s| s.release),
-            file: Some(entry.path(variant)),
+            file,
             balrog: None,
         },
-        Ok(Body::NotFound) if !json => unreachable!("only JSON routes answer 404"),
         Err(e) => fail(&e, a.decision.rule),
     }
 }
 
-/// The response to `url` (a path or an absolute URL, with its query string).
+/// The response to `url` (a path or an absolute URL, with its query
+/// string). A URL the tree has no file for gets the empty answer (404 on
+/// a JSON route), as the tree's web server gives it.
 pub(crate) fn respond(space: &Space<'_>, url: &str, user_agent: Option<&str>) -> Response {
     let rejected = parse_url(url, user_agent).balrog_rejects;
-    let json = url.contains("/json/") && url.contains(".json");
     let mut response = match space.project(url, user_agent) {
         Some((entry, variant)) => answer_entry(space, &entry, &variant),
-        None => Response::empty(json),
+        None => Response::empty(space.route_of(url).is_some_and(|rs| rs.route.is_json())),
     };
     if response.balrog.is_none() {
         response.balrog = rejected.map(|reason| (400, reason));
@@ -96,40 +100,14 @@ pub(crate) fn respond(space: &Space<'_>, url: &str, user_agent: Option<&str>) ->
 
 /// Balrog's own answer to `url` on Balrog's routes, whatever the site's
 /// parameter space holds (`query --exact`).
-pub(crate) fn exact(site: &crate::model::Site, url: &str, user_agent: Option<&str>) -> Response {
+pub(crate) fn exact(site: &Site, url: &str, user_agent: Option<&str>) -> Response {
     let parsed = parse_url(url, user_agent);
     let Some(query) = parsed.query else {
         return Response::empty(false);
     };
-    let json = query.is_json();
-    let fail = |e: &EngineError, rule| {
-        let (status, reason) = match e {
-            EngineError::BadRequest(m) => (400, m.clone()),
-            EngineError::Internal(m) => (500, m.clone()),
-        };
-        Response {
-            rule,
-            balrog: Some((status, reason)),
-            ..Response::empty(json)
-        }
-    };
-    let a = match answer(site, &query) {
-        Ok(a) => a,
-        Err(e) => return fail(&e, None),
-    };
-    match render(site, &query, &a) {
-        Ok(Body::NotFound) => Response {
-            rule: a.decision.rule,
-            ..Response::empty(true)
-        },
-        Ok(Body::Xml(body) | Body::Json(body)) => Response {
-            status: 200,
-            body,
-            rule: a.decision.rule,
-            release: a.served().map(|s| s.release),
-            file: None,
-            balrog: parsed.balrog_rejects.map(|r| (400, r)),
-        },
-        Err(e) => fail(&e, a.decision.rule),
+    let mut response = evaluate(site, &query, None);
+    if response.balrog.is_none() {
+        response.balrog = parsed.balrog_rejects.map(|r| (400, r));
     }
+    response
 }

@@ -48,7 +48,8 @@ codes! {
     WrongBlobType => "wrong-blob-type", "a rule maps requests to a release that cannot answer them (a JSON blob on an XML route)";
     // Routes
     InvalidRoute => "invalid-route", "a route template or its settings cannot be served";
-    RouteLacksParameter => "route-lacks-parameter", "a rule matches on a parameter that a route serving its product does not carry";
+    RouteLacksParameter => "route-lacks-parameter", "a rule matches on a parameter that no route serving its product carries";
+    SomeRoutesLackParameter => "some-routes-lack-parameter", "a rule matches on a parameter that some of the routes serving its product do not carry (their clients are answered as if the parameter were absent)";
 }
 
 #[cfg(test)]

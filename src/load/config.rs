@@ -101,15 +101,15 @@ pub(crate) fn load_config(root: &Node, diags: &mut Diagnostics) -> Config {
             .map(|(s, l)| (PathBuf::from(s), l))
             .collect();
     }
-    if let Some(n) = f.value("output") {
-        if let Some(out) = fields::name(n, "output", diags) {
-            config.output = PathBuf::from(out);
-        }
+    if let Some(n) = f.value("output")
+        && let Some(out) = fields::name(n, "output", diags)
+    {
+        config.output = PathBuf::from(out);
     }
-    if let Some(n) = f.value("cache-control") {
-        if let Some(cc) = fields::name(n, "cache-control", diags) {
-            config.cache_control = cc;
-        }
+    if let Some(n) = f.value("cache-control")
+        && let Some(cc) = fields::name(n, "cache-control", diags)
+    {
+        config.cache_control = cc;
     }
     f.finish(CONFIG_FIELDS, diags);
     config
@@ -215,7 +215,7 @@ fn route(node: &Node, diags: &mut Diagnostics) -> Option<Route> {
         );
         return None;
     }
-    for (p, _) in &route.fixed {
+    for p in route.fixed.keys() {
         if matches!(p, Param::Version | Param::BuildId) {
             diags.push(
                 Diagnostic::error(Code::InvalidRoute, format!("route `{template}` fixes `{}`", p.key()))

@@ -49,14 +49,17 @@ fn parameters(rule: &Rule) -> Vec<(&'static str, Param)> {
 pub(crate) fn check(site: &Site, diags: &mut Diagnostics) {
     let served = routes(site, &site.observed);
     for rule in &site.rules {
+        let serving: Vec<_> = served
+            .iter()
+            .filter(|rs| {
+                rule.product
+                    .as_ref()
+                    .is_none_or(|p| rs.products.contains(p))
+            })
+            .collect();
         for (field, param) in parameters(rule) {
-            let lacking: Vec<&str> = served
+            let lacking: Vec<&str> = serving
                 .iter()
-                .filter(|rs| {
-                    rule.product
-                        .as_ref()
-                        .is_none_or(|p| rs.products.contains(p))
-                })
                 .filter(|rs| !rs.route.provides(param))
                 .map(|rs| rs.route.template.as_str())
                 .collect();
@@ -72,16 +75,23 @@ pub(crate) fn check(site: &Site, diags: &mut Diagnostics) {
                 .product
                 .as_deref()
                 .map_or_else(|| "every product".to_owned(), |p| format!("`{p}`"));
-            diags.push(
+            let help = format!(
+                "restrict the route with `products:` in cinder.yml, give the rule a `product` served only by routes carrying `{param}`, or add `{param}` to the route"
+            );
+            let diagnostic = if lacking.len() == serving.len() {
                 Diagnostic::error(
                     Code::RouteLacksParameter,
                     format!("the rule matches on `{field}`, but route `{first}`{also}, which serves {product}, does not carry `{param}`"),
                 )
-                .at(rule.origin.field(field), format!("the route's clients never send `{field}`"))
-                .help(format!(
-                    "restrict the route with `products:` in cinder.yml, give the rule a `product` served only by routes carrying `{param}`, or add `{param}` to the route"
-                )),
-            );
+                .at(rule.origin.field(field), format!("no client of {product} sends `{field}`"))
+            } else {
+                Diagnostic::warning(
+                    Code::SomeRoutesLackParameter,
+                    format!("the rule matches on `{field}`, but route `{first}`{also}, one of those serving {product}, does not carry `{param}`"),
+                )
+                .at(rule.origin.field(field), format!("clients of that route never send `{field}`"))
+            };
+            diags.push(diagnostic.help(help));
         }
     }
 }

@@ -126,11 +126,9 @@ fn compare(plan: &Plan, manifest: &Path) -> Result<(Vec<bool>, u64), Error> {
     Ok((unchanged, removed))
 }
 
-/// Hard links are limited per file (65,000 on ext4); a body used more often
-/// is stored in several copies ("shards").
-const LINKS_PER_BLOB: u32 = 60_000;
-
-/// The store of distinct bodies that new files are linked to.
+/// The store of distinct bodies that new files are linked to. Hard links are
+/// limited per file (65,000 on ext4): when the file system refuses another,
+/// the body gets a further copy (a "shard").
 struct Blobs<'p> {
     dir: PathBuf,
     plan: &'p Plan,
@@ -159,8 +157,16 @@ impl Blobs<'_> {
             std::thread::current().id()
         ));
         std::fs::write(&tmp, &self.plan.body(body).bytes).map_err(|e| Error::write(&tmp, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| Error::write(&path, e))?;
-        Ok(path)
+        // Link rather than rename: renaming over a blob another thread just
+        // made would unlink the inode it may be linking from, and Linux
+        // refuses to link an inode with no links left (ENOENT).
+        let linked = std::fs::hard_link(&tmp, &path);
+        let _ = std::fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => Ok(path),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(path),
+            Err(e) => Err(Error::write(&path, e)),
+        }
     }
 
     /// Links `dest` to a shard of `body`, moving on to a new shard when one is full.
@@ -303,7 +309,7 @@ pub(crate) fn publish(
                 blobs.link(*body, &dest)?;
             }
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if n % 8192 == 0 || n == total {
+            if n.is_multiple_of(8192) || n == total {
                 progress.wrote(n, total);
             }
             Ok::<(), Error>(())

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::model::route::{BalrogRoute, Param, Segment};
+use crate::plan::NOT_FOUND_FILE;
 use crate::space::pattern::literal;
 use crate::space::{CATCH_ALL_SEGMENT, RouteSpace, Space};
 
@@ -77,10 +78,36 @@ pub(crate) fn config(space: &Space<'_>, opts: &Options<'_>) -> String {
         "# Everything here belongs inside nginx's `http {{ }}` block."
     );
     out.push('\n');
+    undeclared_captures(space, &mut out);
     variant_maps(space, opts, &mut out);
     condition_maps(space, &mut out);
     server(space, opts, &mut out);
     out
+}
+
+/// The maps below read the captures of every parameter; nginx refuses a
+/// variable no location defines, so those of parameters no route carries
+/// are defined here as empty.
+fn undeclared_captures(space: &Space<'_>, out: &mut String) {
+    let used = [
+        Param::Product,
+        Param::BuildTarget,
+        Param::Channel,
+        Param::OsVersion,
+        Param::SystemCapabilities,
+    ];
+    let missing: Vec<Param> = used
+        .into_iter()
+        .filter(|p| !space.routes.iter().any(|rs| rs.route.provides(*p)))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "# Parameters no route carries.");
+    for p in missing {
+        let _ = writeln!(out, "map \"\" ${} {{\n    default \"\";\n}}", capture(p));
+    }
+    out.push('\n');
 }
 
 fn variant_maps(space: &Space<'_>, opts: &Options<'_>, out: &mut String) {
@@ -231,11 +258,10 @@ fn condition_maps(space: &Space<'_>, out: &mut String) {
     let _ = writeln!(out, "map $c_product $cinder_os_key {{");
     for (product, classes) in &c.products {
         if !classes.os.is_empty() {
-            let bits: String = classes
-                .os
-                .iter()
-                .map(|i| format!("$cinder_os_{i}"))
-                .collect();
+            let bits = classes.os.iter().fold(String::new(), |mut s, i| {
+                let _ = write!(s, "$cinder_os_{i}");
+                s
+            });
             let _ = writeln!(
                 out,
                 "    {} {};",
@@ -288,11 +314,10 @@ fn condition_maps(space: &Space<'_>, out: &mut String) {
     let _ = writeln!(out, "map $c_product $cinder_caps_key {{");
     for (product, classes) in &c.products {
         if !classes.caps.is_empty() {
-            let bits: String = classes
-                .caps
-                .iter()
-                .map(|i| format!("$cinder_caps_{i}"))
-                .collect();
+            let bits = classes.caps.iter().fold(String::new(), |mut s, i| {
+                let _ = write!(s, "$cinder_caps_{i}");
+                s
+            });
             let _ = writeln!(
                 out,
                 "    {} {};",
@@ -346,6 +371,12 @@ fn server(space: &Space<'_>, opts: &Options<'_>, out: &mut String) {
         out,
         "    location / {{\n        try_files /cinder-empty.xml =404;\n    }}"
     );
+    if space.routes.iter().any(|rs| rs.route.is_json()) {
+        let _ = writeln!(
+            out,
+            "    # No update on a JSON route: 404 with an empty body, as Balrog.\n    location = /{NOT_FOUND_FILE} {{\n        internal;\n        default_type application/json;\n    }}"
+        );
+    }
     for rs in &space.routes {
         route_location(space, rs, opts, out);
     }
@@ -447,11 +478,12 @@ fn route_location(space: &Space<'_>, rs: &RouteSpace, opts: &Options<'_>, out: &
         // No update is a 404 in Balrog; the tree marks it with `update.json.404`.
         let known = format!("{}{sep}{stem}{ext}", dir(false, ""));
         let catch = format!("{}{sep}{stem}{ext}", dir(true, ""));
+        let _ = writeln!(out, "        error_page 404 /{NOT_FOUND_FILE};");
         let _ = writeln!(out, "        set $cinder_json \"\";");
         if r.carries(Param::Version) {
             let _ = writeln!(
                 out,
-                "        if (-f {}) {{ return 404 \"\"; }}",
+                "        if (-f {}) {{ return 404; }}",
                 q(&format!("$document_root{known}.404"))
             );
             let _ = writeln!(
@@ -465,10 +497,7 @@ fn route_location(space: &Space<'_>, rs: &RouteSpace, opts: &Options<'_>, out: &
             "        if (-f {}) {{ set $cinder_json \"${{cinder_json}}404\"; }}",
             q(&format!("$document_root{catch}.404"))
         );
-        let _ = writeln!(
-            out,
-            "        if ($cinder_json = \"404\") {{ return 404 \"\"; }}"
-        );
+        let _ = writeln!(out, "        if ($cinder_json = \"404\") {{ return 404; }}");
     }
     let last = if json { "=404" } else { "/cinder-empty.xml" };
     let _ = writeln!(out, "        try_files");

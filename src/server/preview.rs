@@ -3,7 +3,7 @@
 //! `query` uses) and answered from the tree's files. One thread per
 //! connection, one request per connection; meant for previews and tests.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -31,7 +31,11 @@ impl Preview<'_> {
     pub(crate) fn answer(&self, target: &str, user_agent: Option<&str>) -> Reply {
         let xml = "text/xml; charset=utf-8";
         let Some((entry, variant)) = self.space.project(target, user_agent) else {
-            return if target.starts_with("/json/") {
+            let json = self
+                .space
+                .route_of(target)
+                .is_some_and(|rs| rs.route.is_json());
+            return if json {
                 Reply {
                     status: 404,
                     content_type: "application/json",
@@ -147,7 +151,9 @@ fn handle(preview: &Preview<'_>, stream: TcpStream) -> std::io::Result<()> {
         out.write_all(&reply.body)?;
     }
     out.flush()?;
-    // Drain anything the client sent so that closing does not reset it.
-    let _ = reader.get_mut().read(&mut [0u8; 256]);
+    // End our side, then drain what the client still sends until it closes,
+    // so that closing does not reset the connection under its read.
+    out.shutdown(std::net::Shutdown::Write)?;
+    let _ = std::io::copy(reader.get_mut(), &mut std::io::sink());
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! also a pattern over the raw value, which a web server evaluates the same way.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use crate::engine::matchers::{Csv, MemoryCondition, Op, SimpleExpression, match_boolean};
 use crate::engine::request::system_capabilities;
@@ -108,10 +109,10 @@ impl ProductClasses {
             return c;
         }
         for (i, top_key) in &self.os_top {
-            if conditions.os[*i].pattern.is_match(raw) {
-                if let Some(c) = self.os_classes.iter().find(|c| c.key == *top_key) {
-                    return c;
-                }
+            if conditions.os[*i].pattern.is_match(raw)
+                && let Some(c) = self.os_classes.iter().find(|c| c.key == *top_key)
+            {
+                return c;
             }
         }
         &self.os_classes[0]
@@ -249,8 +250,10 @@ fn os_body(expr: &SimpleExpression) -> String {
             terms
                 .iter()
                 .filter(|t| !t.is_empty())
-                .map(|t| format!("(?=.*?{})", literal(t)))
-                .collect()
+                .fold(String::new(), |mut s, t| {
+                    let _ = write!(s, "(?=.*?{})", literal(t));
+                    s
+                })
         })
         .collect();
     format!("(?:{})", alternatives.join("|"))
@@ -399,7 +402,7 @@ fn caps_classes(all: &Conditions, classes: &ProductClasses) -> Vec<Class> {
             CapsKind::Jaws(_) => jaws = vec![None, Some(0), Some(1)],
         }
     }
-    let other = (1..)
+    let other = (1..=isets.len() + 1)
         .map(|n| "x".repeat(n))
         .find(|x| !isets.contains(x))
         .unwrap_or_default();
@@ -413,10 +416,10 @@ fn caps_classes(all: &Conditions, classes: &ProductClasses) -> Vec<Class> {
             for j in &jaws {
                 let mut raw = format!("ISET:{iset}");
                 if let Some(m) = mem {
-                    raw.push_str(&format!(",MEM:{m}"));
+                    let _ = write!(raw, ",MEM:{m}");
                 }
                 if let Some(j) = j {
-                    raw.push_str(&format!(",JAWS:{j}"));
+                    let _ = write!(raw, ",JAWS:{j}");
                 }
                 let key = classes.caps_key(all, &raw);
                 if !out.iter().any(|c| c.key == key) {

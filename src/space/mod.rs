@@ -288,6 +288,15 @@ impl<'s> Space<'s> {
 
     /// The entry and variant a request lands on, or `None` when the tree has
     /// nothing for it (the empty answer).
+    /// The first route whose template `url`'s path fits (as a web server
+    /// picks the location), whatever its values.
+    pub(crate) fn route_of(&self, url: &str) -> Option<&RouteSpace> {
+        let split = split_url(url);
+        self.routes
+            .iter()
+            .find(|rs| match_route(&rs.route, &split.path).is_some())
+    }
+
     pub(crate) fn project(
         &self,
         url: &str,

@@ -4,6 +4,7 @@
 //! fancy-regex share: lookarounds, `(?s)`, `\z`, no backreferences.
 
 use std::fmt;
+use std::fmt::Write as _;
 
 #[derive(Clone)]
 pub(crate) struct Pattern {
@@ -44,7 +45,7 @@ pub(crate) fn literal(text: &str) -> String {
             // Server configs may not like a bare space in a regex.
             out.push_str("\\x20");
         } else if c.is_ascii_control() {
-            out.push_str(&format!("\\x{:02x}", c as u32));
+            let _ = write!(out, "\\x{:02x}", c as u32);
         } else {
             out.push('\\');
             out.push(c);

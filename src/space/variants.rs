@@ -4,6 +4,7 @@
 //! named by a suffix of the response file (`update.f1.p131.xml`).
 
 use crate::engine::request::{Extras, Force};
+use std::fmt::Write as _;
 
 use super::pattern::{Pattern, literal};
 
@@ -42,7 +43,7 @@ impl Variant {
             s.push_str(".ppc");
         }
         if let Some(rate) = self.won {
-            s.push_str(&format!(".w{rate}"));
+            let _ = write!(s, ".w{rate}");
         }
         s
     }
@@ -109,11 +110,13 @@ impl VariantPatterns {
             pins: pins
                 .iter()
                 .map(|pin| {
-                    let parts: String = pin
-                        .trim_end_matches('.')
-                        .split('.')
-                        .map(|n| format!("0*{}\\.", literal(n)))
-                        .collect();
+                    let parts: String =
+                        pin.trim_end_matches('.')
+                            .split('.')
+                            .fold(String::new(), |mut s, n| {
+                                let _ = write!(s, "0*{}\\.", literal(n));
+                                s
+                            });
                     (pin.clone(), last_param_core("pin", &parts))
                 })
                 .collect(),

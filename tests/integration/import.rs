@@ -84,7 +84,7 @@ fn observed_requests_are_kept_and_narrow_the_routes() {
     assert!(
         config.contains(
             "routes:
-  - update/3/%PRODUCT%/"
+  - url: update/3/%PRODUCT%/"
         ),
         "{config}"
     );

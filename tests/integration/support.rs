@@ -4,31 +4,31 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A scratch directory with files, in which `cinder` runs.
-pub struct Scratch {
-    pub dir: tempfile::TempDir,
+pub(crate) struct Scratch {
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Scratch {
-    pub fn new() -> Scratch {
+    pub(crate) fn new() -> Scratch {
         Scratch {
             dir: tempfile::tempdir().expect("temporary directory"),
         }
     }
 
     /// Writes a file (creating its directories).
-    pub fn file(self, path: &str, text: &str) -> Scratch {
+    pub(crate) fn file(self, path: &str, text: &str) -> Scratch {
         let p = self.dir.path().join(path);
         std::fs::create_dir_all(p.parent().expect("a parent")).expect("mkdir");
         std::fs::write(&p, text).expect("write");
         self
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Runs cinder with `args` in this directory.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         Run::new(
             Command::new(cinder())
                 .args(args)
@@ -41,10 +41,10 @@ impl Scratch {
 }
 
 /// The finished command.
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
@@ -57,7 +57,7 @@ impl Run {
     }
 
     #[track_caller]
-    pub fn code(self, expected: i32) -> Run {
+    pub(crate) fn code(self, expected: i32) -> Run {
         assert_eq!(
             self.code, expected,
             "exit code\nstdout:\n{}\nstderr:\n{}",
@@ -67,17 +67,57 @@ impl Run {
     }
 }
 
-pub fn cinder() -> PathBuf {
+pub(crate) fn cinder() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_cinder"))
 }
 
 /// The shared material beside the project, if it is there.
-pub fn shared() -> Option<PathBuf> {
+pub(crate) fn shared() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
     p.is_dir().then_some(p)
 }
 
 /// The repository root (the demo site).
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A copy of the demo site (its YAML) in `dir/site`.
+pub(crate) fn copy_demo(dir: &Path) -> PathBuf {
+    let site = dir.join("site");
+    for entry in walk(&repo()) {
+        let rel = entry.strip_prefix(repo()).unwrap();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy()
+            .into_owned();
+        if rel == Path::new("cinder.yml")
+            || ["rules", "releases", "templates"].contains(&first.as_str())
+        {
+            let dest = site.join(rel);
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::copy(&entry, &dest).unwrap();
+        }
+    }
+    site
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with('.') || name == "target" || name == "public" {
+            continue;
+        }
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }
