@@ -184,13 +184,3 @@ impl Plan {
             .sum()
     }
 }
-
-/// The variant a file name stands for is part of its path; this is only for
-/// tests that look files up.
-#[cfg(test)]
-pub(crate) fn file_of<'a>(plan: &'a Plan, path: &str) -> Option<&'a [u8]> {
-    plan.files
-        .binary_search_by(|(p, _)| p.as_str().cmp(path))
-        .ok()
-        .map(|i| &*plan.body(plan.files[i].1).bytes)
-}

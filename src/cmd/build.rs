@@ -66,7 +66,7 @@ pub(crate) fn run(ctx: Context, args: &BuildArgs) -> Result<Status, Error> {
             .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
     }
     let started = std::time::Instant::now();
-    let loaded = super::load(&args.site.site)?;
+    let loaded = super::load_at(&args.site)?;
     if !loaded.diagnostics.is_empty() {
         super::print_diagnostics(ctx, &loaded);
     }

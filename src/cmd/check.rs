@@ -1,34 +1,109 @@
-//! `cinder check`: report every problem in a site.
+//! `cinder check`: report every problem in a site, as of now and as of
+//! every scheduled change still to come; and `cinder next-change`.
 
+use std::collections::HashSet;
 use std::io::Write;
 
 use crate::app::{Context, Error, Status};
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, NextChangeArgs};
+use crate::diag::render;
+use crate::load::expiry;
+use crate::time::{format, parse_duration};
 
 pub(crate) fn run(ctx: Context, args: &CheckArgs) -> Result<Status, Error> {
-    let loaded = super::load(&args.site.site)?;
+    let horizon = args
+        .horizon
+        .as_deref()
+        .map(parse_duration)
+        .transpose()
+        .map_err(|e| Error::Usage(format!("--horizon: {e}")))?;
+    let mut loaded = super::load_at(&args.site)?;
+    for d in expiry::check(&loaded.site, loaded.at, horizon) {
+        loaded.diagnostics.push(d);
+    }
+    loaded.diagnostics.sort();
     super::print_diagnostics(ctx, &loaded);
-    let errors = loaded.diagnostics.errors();
-    let warnings = loaded.diagnostics.warnings();
+    let mut errors = loaded.diagnostics.errors();
+    let mut warnings = loaded.diagnostics.warnings();
+
+    // A scheduled change must be as valid as the site is today: load the
+    // site as of each one still to come and report what is new then.
+    let mut seen: HashSet<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| render(d, &loaded.sources, crate::diag::Style::Plain))
+        .collect();
+    let upcoming: Vec<_> = loaded
+        .schedule
+        .iter()
+        .copied()
+        .filter(|t| *t > loaded.at)
+        .collect();
+    for t in &upcoming {
+        let later = super::load_dir_at(&args.site.site, Some(&format(*t)))?;
+        let mut err = std::io::stderr().lock();
+        let mut header = false;
+        for d in later.diagnostics.iter() {
+            if !seen.insert(render(d, &later.sources, crate::diag::Style::Plain)) {
+                continue;
+            }
+            if !header {
+                let _ = writeln!(
+                    err,
+                    "as of {} (a scheduled change takes effect):",
+                    format(*t)
+                );
+                header = true;
+            }
+            let _ = write!(err, "{}", render(d, &later.sources, ctx.style));
+            let _ = writeln!(err);
+            if d.is_error() {
+                errors += 1;
+            } else {
+                warnings += 1;
+            }
+        }
+    }
+
     let site = &loaded.site;
+    let failed = errors > 0 || (args.deny_warnings && warnings > 0);
+    let scheduled = if upcoming.is_empty() {
+        String::new()
+    } else {
+        format!("; {} checked", count(upcoming.len(), "scheduled change"))
+    };
     let _ = writeln!(
         std::io::stderr(),
-        "{}: {} rules, {} releases; {}, {}",
-        if errors > 0 || (args.deny_warnings && warnings > 0) {
-            "failed"
-        } else {
-            "ok"
-        },
+        "{}: {} rules, {} releases{scheduled}; {}, {}",
+        if failed { "failed" } else { "ok" },
         site.rules.len(),
         site.releases.len(),
         count(errors, "error"),
         count(warnings, "warning"),
     );
-    Ok(if errors > 0 || (args.deny_warnings && warnings > 0) {
+    Ok(if failed {
         Status::Findings
     } else {
         Status::Success
     })
+}
+
+/// Prints the time of the next scheduled change after `--at` (default now).
+pub(crate) fn next_change(_ctx: Context, args: &NextChangeArgs) -> Result<Status, Error> {
+    let loaded = super::load_at(&args.site)?;
+    match loaded.schedule.iter().find(|t| **t > loaded.at) {
+        Some(t) => {
+            let _ = writeln!(std::io::stdout(), "{}", format(*t));
+        }
+        None => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "no scheduled change after {}",
+                format(loaded.at)
+            );
+        }
+    }
+    Ok(Status::Success)
 }
 
 /// "1 error", "2 errors"

@@ -10,7 +10,7 @@ use crate::respond::{exact, respond};
 use crate::space::Space;
 
 pub(crate) fn run(ctx: Context, args: &QueryArgs) -> Result<Status, Error> {
-    let loaded = super::load(&args.site.site)?;
+    let loaded = super::load_at(&args.site)?;
     if loaded.diagnostics.has_errors() {
         super::print_diagnostics(ctx, &loaded);
         let _ = writeln!(

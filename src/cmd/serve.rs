@@ -11,7 +11,7 @@ use crate::server::preview::{Preview, serve};
 use crate::space::Space;
 
 pub(crate) fn run(ctx: Context, args: &ServeArgs) -> Result<Status, Error> {
-    let loaded = super::load(&args.site.site)?;
+    let loaded = super::load_at(&args.site)?;
     if loaded.diagnostics.has_errors() {
         super::print_diagnostics(ctx, &loaded);
     }

@@ -9,7 +9,7 @@ use crate::server::{nginx, policies};
 use crate::space::Space;
 
 pub(crate) fn nginx(ctx: Context, args: &NginxArgs) -> Result<Status, Error> {
-    let loaded = super::load(&args.site.site)?;
+    let loaded = super::load_at(&args.site)?;
     if loaded.diagnostics.has_errors() {
         super::print_diagnostics(ctx, &loaded);
     }
@@ -34,7 +34,7 @@ pub(crate) fn nginx(ctx: Context, args: &NginxArgs) -> Result<Status, Error> {
 }
 
 pub(crate) fn policies(_ctx: Context, args: &PoliciesArgs) -> Result<Status, Error> {
-    let loaded = super::load(&args.site.site)?;
+    let loaded = super::load_at(&args.site)?;
     let space = Space::new(&loaded.site, &loaded.site.observed);
     let route = match args.route {
         Some(n) => space.routes.get(n.wrapping_sub(1)).ok_or_else(|| {

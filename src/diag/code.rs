@@ -10,6 +10,7 @@ macro_rules! codes {
         }
 
         impl Code {
+            #[cfg(test)]
             pub(crate) const ALL: &'static [Code] = &[$(Code::$variant,)*];
 
             pub(crate) fn name(self) -> &'static str {
@@ -18,6 +19,7 @@ macro_rules! codes {
                 }
             }
 
+            #[cfg(test)]
             pub(crate) fn description(self) -> &'static str {
                 match self {
                     $(Code::$variant => $what,)*
@@ -46,10 +48,42 @@ codes! {
     MissingOsField => "missing-os-field", "a platform whose patch URLs need `OS_FTP` or `OS_BOUNCER` lacks it, so Balrog answers 500";
     AliasChain => "alias-chain", "a platform alias points at another alias; Balrog resolves one level only";
     WrongBlobType => "wrong-blob-type", "a rule maps requests to a release that cannot answer them (a JSON blob on an XML route)";
+    // Lints: served without complaint, but almost certainly a mistake
+    ShadowedRule => "shadowed-rule", "a rule can never win: a rule that wins over it matches every request it matches";
+    EqualPriorityOverlap => "equal-priority-overlap", "two rules with the same priority and different answers can match the same request, so row order decides";
+    ThrottledWithoutFallback => "throttled-without-fallback", "a rule with `backgroundRate` below 100 and no `fallbackMapping`: the other background checks get no update";
+    ChannelMatchesNothing => "channel-matches-nothing", "a rule's channel glob matches none of the channels declared in cinder.yml";
+    UnreachableRelease => "unreachable-release", "no rule, pin, scheduled change, SuperBlob or partial names a release";
+    UnknownPartialFrom => "unknown-partial-from", "a patch starts from a release the site does not have, so Balrog never offers it";
+    UrlOutsideAllowlist => "url-outside-allowlist", "a download URL outside the domain allowlist for its product, so Balrog leaves it out";
+    MalformedHash => "malformed-hash", "a hashValue that is not a digest of the declared hashFunction";
+    MalformedSize => "malformed-size", "a file size that is not a positive number of bytes";
+    // Time
+    Expired => "expired", "something a release depends on (a signing certificate, ...) has expired as of the time checked";
+    ExpiresSoon => "expires-soon", "something a release depends on expires within `check --horizon` of the time checked";
     // Routes
     InvalidRoute => "invalid-route", "a route template or its settings cannot be served";
     RouteLacksParameter => "route-lacks-parameter", "a rule matches on a parameter that no route serving its product carries";
     SomeRoutesLackParameter => "some-routes-lack-parameter", "a rule matches on a parameter that some of the routes serving its product do not carry (their clients are answered as if the parameter were absent)";
+}
+
+impl Code {
+    /// Lints: what Balrog serves without complaint but is likely a mistake.
+    #[cfg(test)]
+    pub(crate) fn is_lint(self) -> bool {
+        matches!(
+            self,
+            Code::ShadowedRule
+                | Code::EqualPriorityOverlap
+                | Code::ThrottledWithoutFallback
+                | Code::ChannelMatchesNothing
+                | Code::UnreachableRelease
+                | Code::UnknownPartialFrom
+                | Code::UrlOutsideAllowlist
+                | Code::MalformedHash
+                | Code::MalformedSize
+        )
+    }
 }
 
 #[cfg(test)]

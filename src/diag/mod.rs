@@ -132,10 +132,6 @@ impl Diagnostics {
         });
         self.items.dedup();
     }
-
-    pub(crate) fn into_vec(self) -> Vec<Diagnostic> {
-        self.items
-    }
 }
 
 /// Edit distance counting insertions, deletions, substitutions and swaps of

@@ -36,6 +36,43 @@ pub(crate) enum Field {
 }
 
 impl Field {
+    pub(crate) const ALL: [Field; 14] = [
+        Field::Product,
+        Field::BuildTarget,
+        Field::HeaderArchitecture,
+        Field::DistVersion,
+        Field::Channel,
+        Field::Version,
+        Field::BuildId,
+        Field::Memory,
+        Field::OsVersion,
+        Field::InstructionSet,
+        Field::Distribution,
+        Field::Locale,
+        Field::Mig64,
+        Field::Jaws,
+    ];
+
+    /// The rule's value of this field as written, if it sets one.
+    pub(crate) fn of(self, rule: &Rule) -> Option<String> {
+        match self {
+            Field::Product => rule.product.clone(),
+            Field::BuildTarget => rule.build_target.clone(),
+            Field::HeaderArchitecture => rule.header_architecture.clone(),
+            Field::DistVersion => rule.dist_version.clone(),
+            Field::Channel => rule.channel.as_ref().map(|c| c.raw.clone()),
+            Field::Version => rule.version.as_ref().map(|v| v.raw.clone()),
+            Field::BuildId => rule.build_id.as_ref().map(|b| b.raw.clone()),
+            Field::Memory => rule.memory.as_ref().map(|m| m.raw.clone()),
+            Field::OsVersion => rule.os_version.as_ref().map(|o| o.raw.clone()),
+            Field::InstructionSet => rule.instruction_set.as_ref().map(|c| c.raw.clone()),
+            Field::Distribution => rule.distribution.as_ref().map(|c| c.raw.clone()),
+            Field::Locale => rule.locale.as_ref().map(|c| c.raw.clone()),
+            Field::Mig64 => rule.mig64.map(|b| b.to_string()),
+            Field::Jaws => rule.jaws.map(|b| b.to_string()),
+        }
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             Field::Product => "product",

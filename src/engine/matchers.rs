@@ -307,14 +307,6 @@ impl VersionCondition {
         out
     }
 
-    /// Operands of the terms that parse, for building classes of versions.
-    pub(crate) fn operands(&self) -> impl Iterator<Item = (Op, &MozVersion)> {
-        self.terms
-            .iter()
-            .flatten()
-            .filter_map(|t| t.moz.as_ref().ok().map(|m| (t.op, m)))
-    }
-
     /// `matchVersion(rule.version, q.version, cls)`.
     pub(crate) fn matches(
         &self,
@@ -390,10 +382,6 @@ impl BuildIdCondition {
 
     pub(crate) fn is_valid(&self) -> bool {
         self.op.is_some()
-    }
-
-    pub(crate) fn operand(&self) -> Option<(Op, &str)> {
-        self.op.as_ref().map(|(op, s)| (*op, s.as_str()))
     }
 
     /// `string_compare(query, rule)`
@@ -481,11 +469,6 @@ impl SimpleExpression {
         self.alternatives
             .iter()
             .any(|terms| terms.iter().all(|t| value.contains(t.as_str())))
-    }
-
-    /// Every term, for reducing client values to the classes rules can tell apart.
-    pub(crate) fn terms(&self) -> impl Iterator<Item = &str> {
-        self.alternatives.iter().flatten().map(String::as_str)
     }
 }
 

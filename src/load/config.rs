@@ -1,5 +1,7 @@
 //! `cinder.yml`: the site's settings.
 
+use super::schedule;
+use crate::time::Timestamp;
 use regex::Regex;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -26,7 +28,12 @@ pub(crate) const CONFIG_FIELDS: &[&str] = &[
     "cache-control",
 ];
 
-pub(crate) fn load_config(root: &Node, diags: &mut Diagnostics) -> Config {
+pub(crate) fn load_config(
+    root: &Node,
+    at: Timestamp,
+    scheduled: &mut schedule::Scheduled,
+    diags: &mut Diagnostics,
+) -> Config {
     let mut config = Config::default();
     if root.value == Value::Null {
         return config;
@@ -46,7 +53,10 @@ pub(crate) fn load_config(root: &Node, diags: &mut Diagnostics) -> Config {
     {
         config.shutoffs = items
             .iter()
-            .filter_map(|item| shutoff(item, diags))
+            .filter_map(|item| {
+                let item = schedule::resolve(item, at, scheduled, diags)?;
+                shutoff(&item, diags)
+            })
             .collect();
     }
     if let Some(n) = f.value("pins")
@@ -277,11 +287,7 @@ fn allowlist(node: &Node, diags: &mut Diagnostics) -> Allowlist {
                         continue;
                     };
                     match Regex::new(&format!(r"\A(?:{})\z", pattern.name)) {
-                        Ok(regex) => rules.push(PathRule {
-                            pattern: pattern.name.clone(),
-                            regex,
-                            products,
-                        }),
+                        Ok(regex) => rules.push(PathRule { regex, products }),
                         Err(e) => diags.push(
                             Diagnostic::error(
                                 Code::InvalidValue,
@@ -318,7 +324,6 @@ fn allowlist(node: &Node, diags: &mut Diagnostics) -> Allowlist {
             list.domains.push(Domain {
                 host: host.name.clone(),
                 rule,
-                loc: host.loc,
             });
         }
     }
@@ -341,7 +346,6 @@ fn shutoff(node: &Node, diags: &mut Diagnostics) -> Option<Shutoff> {
         product: product?,
         channel: channel?,
         comment,
-        loc: node.loc,
     })
 }
 
@@ -393,6 +397,5 @@ fn pin(node: &Node, diags: &mut Diagnostics) -> Option<Pin> {
         channel: channel?,
         version: version?,
         mapping: mapping?,
-        loc: node.loc,
     })
 }

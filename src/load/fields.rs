@@ -70,19 +70,6 @@ impl<'n> Fields<'n> {
             .map(|(k, _)| k.loc)
     }
 
-    pub(crate) fn has(&self, name: &str) -> bool {
-        self.entries.iter().any(|(k, _)| k.name == name)
-    }
-
-    /// Entries not read yet (for open-ended maps such as `platforms`).
-    pub(crate) fn unread(&self) -> impl Iterator<Item = &'n (Key, Node)> {
-        self.entries
-            .iter()
-            .zip(&self.seen)
-            .filter(|(_, s)| !**s)
-            .map(|(e, _)| e)
-    }
-
     /// Marks every entry read.
     pub(crate) fn consume_all(&mut self) {
         self.seen.iter_mut().for_each(|s| *s = true);
@@ -151,14 +138,6 @@ pub(crate) fn string(node: &Node, field: &str, diags: &mut Diagnostics) -> Optio
             None
         }
     }
-}
-
-pub(crate) fn opt_string(
-    node: Option<&Node>,
-    field: &str,
-    diags: &mut Diagnostics,
-) -> Option<String> {
-    node.and_then(|n| string(n, field, diags))
 }
 
 /// A string that must not be empty.

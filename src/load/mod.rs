@@ -3,12 +3,15 @@
 
 pub(crate) mod checks;
 mod config;
+pub(crate) mod expiry;
 pub(crate) mod fields;
 mod files;
+mod lints;
 mod refs;
 pub(crate) mod releases;
 mod route_checks;
 pub(crate) mod rules;
+pub(crate) mod schedule;
 mod templates;
 #[cfg(test)]
 mod tests;
@@ -21,6 +24,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::model::release::Release;
 use crate::source::{Loc, Sources};
+use crate::time::Timestamp;
 
 use files::Kind;
 use templates::Templates;
@@ -33,6 +37,10 @@ pub(crate) struct Loaded {
     pub(crate) sources: Sources,
     pub(crate) site: Site,
     pub(crate) diagnostics: Diagnostics,
+    /// The time the site was loaded as of.
+    pub(crate) at: Timestamp,
+    /// Every time a scheduled change takes effect, sorted, without repeats.
+    pub(crate) schedule: Vec<Timestamp>,
 }
 
 /// The directory is not a site at all.
@@ -44,9 +52,14 @@ pub(crate) enum NotASite {
     NoConfig(PathBuf),
 }
 
-/// Loads the site in `dir`. Problems in its files are diagnostics; only a
-/// directory that is not a site at all is an error.
+/// Loads the site in `dir` as it is now. Problems in its files are
+/// diagnostics; only a directory that is not a site at all is an error.
 pub(crate) fn load_site(dir: &Path) -> Result<Loaded, NotASite> {
+    load_site_at(dir, crate::time::now())
+}
+
+/// Loads the site in `dir` as of `at`: scheduled changes due by then applied.
+pub(crate) fn load_site_at(dir: &Path, at: Timestamp) -> Result<Loaded, NotASite> {
     if !dir.is_dir() {
         return Err(NotASite::Missing(dir.to_path_buf()));
     }
@@ -54,6 +67,7 @@ pub(crate) fn load_site(dir: &Path) -> Result<Loaded, NotASite> {
         return Err(NotASite::NoConfig(dir.to_path_buf()));
     }
     let mut sources = Sources::default();
+    let mut scheduled = schedule::Scheduled::default();
     let mut diags = Diagnostics::default();
     let parsed = files::read_site(dir, &mut sources, &mut diags);
 
@@ -63,7 +77,7 @@ pub(crate) fn load_site(dir: &Path) -> Result<Loaded, NotASite> {
         .find(|p| p.kind == Kind::Config)
         .and_then(|p| p.root.as_ref())
     {
-        site.config = config::load_config(root, &mut diags);
+        site.config = config::load_config(root, at, &mut scheduled, &mut diags);
     }
 
     let mut templates = Templates::new();
@@ -83,22 +97,31 @@ pub(crate) fn load_site(dir: &Path) -> Result<Loaded, NotASite> {
         .iter()
         .filter(|p| p.kind == Kind::Release && p.root.is_some())
         .collect();
-    let loaded: Vec<(Option<Release>, Diagnostics)> = release_files
+    let loaded: Vec<(Option<Release>, Diagnostics, schedule::Scheduled)> = release_files
         .par_iter()
         .map(|p| {
             let mut d = Diagnostics::default();
+            let mut t = schedule::Scheduled::default();
             let root = p
                 .root
                 .clone()
                 .unwrap_or_else(|| unreachable!("filtered above"));
             let release = templates
                 .expand(root, &mut d)
-                .and_then(|node| releases::load_release(p.id, &node, &files::stem(&p.rel), &mut d));
-            (release, d)
+                .and_then(|node| schedule::resolve(&node, at, &mut t, &mut d))
+                .and_then(|mut node| {
+                    let expires = schedule::take_expiries(&mut node, &mut d);
+                    let mut r = releases::load_release(&node, &files::stem(&p.rel), &mut d)?;
+                    r.expires = expires;
+                    Some(r)
+                });
+            (release, d, t)
         })
         .collect();
-    for (release, d) in loaded {
+    for (release, d, t) in loaded {
         diags.extend(d);
+        scheduled.times.extend(t.times);
+        scheduled.releases.extend(t.releases);
         if let Some(release) = release {
             add_release(&mut site, release, &mut diags);
         }
@@ -108,7 +131,7 @@ pub(crate) fn load_site(dir: &Path) -> Result<Loaded, NotASite> {
     let mut rule_files = Vec::new();
     for p in parsed.iter().filter(|p| p.kind == Kind::Rules) {
         if let Some(root) = &p.root {
-            let rules = rules::load_rules_file(p.id, root, order, &mut diags);
+            let rules = rules::load_rules_file(root, order, at, &mut scheduled, &mut diags);
             order += rules.len();
             for r in rules {
                 rule_files.push(p.rel.display().to_string());
@@ -145,12 +168,22 @@ pub(crate) fn load_site(dir: &Path) -> Result<Loaded, NotASite> {
     refs::resolve(&mut site, &mut diags);
     checks::check(&site, &mut diags);
     route_checks::check(&site, &mut diags);
+    // Lints on a site that did not load whole would mostly report what the
+    // errors left out (a release no rule reaches because its rule failed).
+    if !diags.has_errors() {
+        lints::check(&site, &scheduled.releases, &mut diags);
+    }
     diags.sort();
+    let mut times = scheduled.times;
+    times.sort_unstable();
+    times.dedup();
     Ok(Loaded {
         root: dir.to_path_buf(),
         sources,
         site,
         diagnostics: diags,
+        at,
+        schedule: times,
     })
 }
 

@@ -1,12 +1,14 @@
 //! `rules/*.yml`: each file is a list of rules written with Balrog's column
 //! names; this turns them into checked `Rule`s.
 
+use super::schedule;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::engine::matchers::{
     BuildIdCondition, ChannelPattern, Csv, MemoryCondition, SimpleExpression, VersionCondition,
 };
 use crate::model::rule::{Origin, Rule, Target};
-use crate::source::{FileId, Node, Value};
+use crate::source::{Node, Value};
+use crate::time::Timestamp;
 
 use super::fields::{self, Fields};
 
@@ -39,9 +41,10 @@ pub(crate) const RULE_FIELDS: &[&str] = &[
 
 /// Reads one rules file. `first_order` is the site-wide position of its first rule.
 pub(crate) fn load_rules_file(
-    file: FileId,
     root: &Node,
     first_order: usize,
+    at: Timestamp,
+    scheduled: &mut schedule::Scheduled,
     diags: &mut Diagnostics,
 ) -> Vec<Rule> {
     let items = match &root.value {
@@ -59,17 +62,14 @@ pub(crate) fn load_rules_file(
     items
         .iter()
         .enumerate()
-        .filter_map(|(i, node)| load_rule(file, node, i + 1, first_order + i, diags))
+        .filter_map(|(i, node)| {
+            let node = schedule::resolve(node, at, scheduled, diags)?;
+            load_rule(&node, i + 1, first_order + i, diags)
+        })
         .collect()
 }
 
-fn load_rule(
-    file: FileId,
-    node: &Node,
-    index: usize,
-    order: usize,
-    diags: &mut Diagnostics,
-) -> Option<Rule> {
+fn load_rule(node: &Node, index: usize, order: usize, diags: &mut Diagnostics) -> Option<Rule> {
     let mut f = Fields::new(node, format!("rule #{index}"), diags)?;
     let mut field_locs = Vec::new();
     for name in RULE_FIELDS {
@@ -235,7 +235,7 @@ fn load_rule(
     let comment = f
         .value("comment")
         .and_then(|n| fields::string(n, "comment", diags));
-    let data_version = f
+    let _data_version = f
         .value("data_version")
         .and_then(|n| fields::integer(n, "data_version", diags));
     f.finish(RULE_FIELDS, diags);
@@ -266,9 +266,7 @@ fn load_rule(
         dist_version,
         header_architecture,
         comment,
-        data_version,
         origin: Origin {
-            file,
             index,
             loc: node.loc,
             order,
@@ -333,7 +331,13 @@ mod tests {
         let id = sources.add("rules/t.yml", text);
         let node = parse_yaml(id, text).unwrap();
         let mut diags = Diagnostics::default();
-        let rules = load_rules_file(id, &node, 0, &mut diags);
+        let rules = load_rules_file(
+            &node,
+            0,
+            0,
+            &mut super::schedule::Scheduled::default(),
+            &mut diags,
+        );
         (rules, diags)
     }
 

@@ -261,11 +261,10 @@ mod tests {
         assert_eq!(linux.get("buildID").unwrap().as_str(), Some("1"));
         assert_eq!(merged.get("hashFunction").unwrap().as_str(), Some("sha512"));
         assert!(merged.get("extends").is_none());
-        assert_eq!(
+        assert!(
             sources
-                .path(merged.get("hashFunction").unwrap().loc.file)
-                .to_str(),
-            Some("templates/base.yml")
+                .position(merged.get("hashFunction").unwrap().loc)
+                .starts_with("templates/base.yml:")
         );
     }
 

@@ -89,7 +89,7 @@ fn partials_from_releases_lacking_the_locale_are_errors() {
         ),
     ]);
     assert_eq!(s.codes(), ["from-release-lacks-locale"]);
-    let d = s.loaded.diagnostics.iter().next().unwrap();
+    let d = s.loaded.diagnostics.iter().find(|d| d.is_error()).unwrap();
     assert!(d.message.contains("lacks locale `de`"), "{}", d.message);
     let r = s.get("/update/3/b/1.0/100/p/de/release/o/d/v/update.xml");
     assert_eq!(r.balrog.map(|b| b.0), Some(500));

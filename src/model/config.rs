@@ -69,7 +69,6 @@ pub(crate) struct Allowlist {
 pub(crate) struct Domain {
     pub(crate) host: String,
     pub(crate) rule: DomainRule,
-    pub(crate) loc: Loc,
 }
 
 #[derive(Clone, Debug)]
@@ -82,7 +81,6 @@ pub(crate) enum DomainRule {
 
 #[derive(Clone, Debug)]
 pub(crate) struct PathRule {
-    pub(crate) pattern: String,
     pub(crate) regex: Regex,
     pub(crate) products: Vec<String>,
 }
@@ -101,10 +99,6 @@ impl Allowlist {
                 .find(|r| r.regex.is_match(path))
                 .is_none_or(|r| !r.products.iter().any(|p| p == product)),
         }
-    }
-
-    pub(crate) fn knows_host(&self, host: &str) -> bool {
-        self.domains.iter().any(|d| d.host == host)
     }
 }
 
@@ -140,8 +134,8 @@ pub(crate) fn split_url(url: &str) -> (&str, &str) {
 pub(crate) struct Shutoff {
     pub(crate) product: String,
     pub(crate) channel: String,
+    /// Why, for people (`explain` shows it).
     pub(crate) comment: Option<String>,
-    pub(crate) loc: Loc,
 }
 
 /// A pinnable release: clients sending `pin=<version>` on a channel get this
@@ -153,7 +147,6 @@ pub(crate) struct Pin {
     /// Normalised pin (`102.`, `102.1.`).
     pub(crate) version: String,
     pub(crate) mapping: Target,
-    pub(crate) loc: Loc,
 }
 
 #[cfg(test)]
@@ -182,16 +175,13 @@ mod tests {
                 Domain {
                     host: "a.com".into(),
                     rule: DomainRule::Products(vec!["b".into()]),
-                    loc: Loc::NONE,
                 },
                 Domain {
                     host: "www.google.com".into(),
                     rule: DomainRule::Paths(vec![PathRule {
-                        pattern: r"/dl/[\w\.]+\.crx3".into(),
                         regex: Regex::new(r"\A(?:/dl/[\w\.]+\.crx3)\z").unwrap(),
                         products: vec!["Widevine".into()],
                     }]),
-                    loc: Loc::NONE,
                 },
             ],
         };

@@ -41,10 +41,6 @@ impl Site {
         &self.releases[id.0 as usize]
     }
 
-    pub(crate) fn release_named(&self, name: &str) -> Option<ReleaseId> {
-        self.release_index.get(name).copied()
-    }
-
     pub(crate) fn rule(&self, id: RuleId) -> &Rule {
         &self.rules[id.0 as usize]
     }

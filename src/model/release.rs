@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::source::{FileId, Loc};
+use crate::source::Loc;
 
 use super::rule::Target;
 use super::scalar::Scalar;
@@ -15,9 +15,18 @@ pub(crate) struct Release {
     /// The product the release belongs to; it decides the domain allowlist
     /// for releases served through a SuperBlob's `blobs`.
     pub(crate) product: String,
-    pub(crate) file: FileId,
     pub(crate) loc: Loc,
     pub(crate) blob: Blob,
+    /// What the release depends on that expires (a signing certificate...).
+    pub(crate) expires: Vec<Expiry>,
+}
+
+/// Something a release depends on and when it expires.
+#[derive(Clone, Debug)]
+pub(crate) struct Expiry {
+    pub(crate) what: String,
+    pub(crate) at: crate::time::Timestamp,
+    pub(crate) loc: Loc,
 }
 
 #[derive(Clone, Debug)]
@@ -124,7 +133,6 @@ pub(crate) struct Locale {
     pub(crate) is_os_update: bool,
     pub(crate) completes: Vec<Patch>,
     pub(crate) partials: Vec<Patch>,
-    pub(crate) loc: Loc,
 }
 
 #[derive(Clone, Debug)]
@@ -230,24 +238,6 @@ pub(crate) struct AddonFile {
 }
 
 impl Addon {
-    /// The file for a build target: its own entry (one alias level) or `default`.
-    pub(crate) fn file_for(&self, bt: &str) -> Option<&AddonFile> {
-        let key = if self.platforms.contains_key(bt) {
-            bt
-        } else {
-            "default"
-        };
-        let entry = self.platforms.get(key)?;
-        let entry = match entry {
-            AddonPlatform::Alias(target) => self.platforms.get(target)?,
-            file @ AddonPlatform::File(_) => file,
-        };
-        match entry {
-            AddonPlatform::File(f) => Some(f),
-            AddonPlatform::Alias(_) => None,
-        }
-    }
-
     pub(crate) fn serves(&self, bt: &str) -> bool {
         self.platforms.contains_key(bt) || self.platforms.contains_key("default")
     }

@@ -81,10 +81,6 @@ impl Param {
         Param::ALL.iter().copied().find(|p| p.token() == token)
     }
 
-    pub(crate) fn from_key(key: &str) -> Option<Param> {
-        Param::ALL.iter().copied().find(|p| p.key() == key)
-    }
-
     /// Whether the parameter never changes an answer.
     pub(crate) fn is_ignored(self) -> bool {
         matches!(self, Param::PlatformVersion | Param::Imei)
@@ -133,10 +129,6 @@ impl Route {
     /// Whether the route carries the parameter or gives it a fixed value.
     pub(crate) fn provides(&self, p: Param) -> bool {
         self.carries(p) || self.fixed.contains_key(&p)
-    }
-
-    pub(crate) fn serves(&self, product: &str) -> bool {
-        self.products.is_empty() || self.products.iter().any(|p| p == product)
     }
 
     pub(crate) fn is_json(&self) -> bool {

@@ -4,7 +4,7 @@
 use crate::engine::matchers::{
     BuildIdCondition, ChannelPattern, Csv, MemoryCondition, SimpleExpression, VersionCondition,
 };
-use crate::source::{FileId, Loc};
+use crate::source::Loc;
 
 use super::ReleaseId;
 
@@ -32,8 +32,8 @@ pub(crate) struct Rule {
     pub(crate) distribution: Option<Csv>,
     pub(crate) dist_version: Option<String>,
     pub(crate) header_architecture: Option<String>,
+    /// Why the rule exists, for people (`explain` shows it).
     pub(crate) comment: Option<String>,
-    pub(crate) data_version: Option<i64>,
     pub(crate) origin: Origin,
 }
 
@@ -59,7 +59,6 @@ impl Target {
 /// Where a rule was written.
 #[derive(Clone, Debug)]
 pub(crate) struct Origin {
-    pub(crate) file: FileId,
     /// 1-based position in its file.
     pub(crate) index: usize,
     pub(crate) loc: Loc,

@@ -291,6 +291,44 @@ pub(crate) fn patch_lines(
     Ok(lines)
 }
 
+/// Whether a patch is offered to the client: its URL, or why it is
+/// dropped. A complete without any URL is Balrog's 500.
+pub(crate) fn patch_fate(
+    site: &Site,
+    app: &AppRelease,
+    q: &Query,
+    product: &str,
+    kind: &str,
+    patch: &Patch,
+) -> Result<Result<String, String>, EngineError> {
+    if patch.from != "*" {
+        let Some(from) = patch.from_release else {
+            return Ok(Err(format!("`{}` is no release of the site", patch.from)));
+        };
+        if !from_release_matches(site, app, from, q)? {
+            return Ok(Err(format!(
+                "the client's buildID `{}` is not `{}`'s for this platform and locale",
+                q.build_id_or_empty(),
+                patch.from
+            )));
+        }
+    }
+    match patch_url(site, app, q, kind, patch)? {
+        None if kind == "partial" => Ok(Err(format!(
+            "no URL for channel `{}` (no fileUrl, no fileUrls entry)",
+            q.channel
+        ))),
+        None => Err(EngineError::Internal(format!(
+            "no URL for the complete patch on channel `{}` (no fileUrl and no fileUrls entry)",
+            q.channel
+        ))),
+        Some(url) if site.config.allowlist.is_forbidden(&url, product) => Ok(Err(format!(
+            "`{url}` is outside the domain allowlist for `{product}`"
+        ))),
+        Some(url) => Ok(Ok(url)),
+    }
+}
+
 fn patch_line(
     site: &Site,
     app: &AppRelease,
@@ -299,27 +337,9 @@ fn patch_line(
     kind: &str,
     patch: &Patch,
 ) -> Result<Option<String>, EngineError> {
-    if patch.from != "*" {
-        let Some(from) = patch.from_release else {
-            return Ok(None);
-        };
-        if !from_release_matches(site, app, from, q)? {
-            return Ok(None);
-        }
-    }
-    let url = match patch_url(site, app, q, kind, patch)? {
-        Some(url) => url,
-        None if kind == "partial" => return Ok(None),
-        None => {
-            return Err(EngineError::Internal(format!(
-                "no URL for the complete patch on channel `{}` (no fileUrl and no fileUrls entry)",
-                q.channel
-            )));
-        }
-    };
-    if site.config.allowlist.is_forbidden(&url, product) {
+    let Ok(url) = patch_fate(site, app, q, product, kind, patch)? else {
         return Ok(None);
-    }
+    };
     let line = tag(
         8,
         "patch",

@@ -29,21 +29,7 @@ pub(crate) enum Body {
     NotFound,
 }
 
-impl Body {
-    pub(crate) fn text(&self) -> &str {
-        match self {
-            Body::Xml(s) | Body::Json(s) => s,
-            Body::NotFound => "",
-        }
-    }
-
-    pub(crate) fn status(&self) -> u16 {
-        match self {
-            Body::NotFound => 404,
-            _ => 200,
-        }
-    }
-}
+impl Body {}
 
 /// Renders the answer to `q`.
 pub(crate) fn render(site: &Site, q: &Query, answer: &Answer) -> Result<Body, EngineError> {

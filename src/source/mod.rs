@@ -3,7 +3,7 @@
 
 mod node;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 pub(crate) use node::{Key, Node, Value, parse_yaml};
@@ -78,11 +78,6 @@ impl Sources {
         self.files.get(id.0 as usize)
     }
 
-    pub(crate) fn path(&self, id: FileId) -> &Path {
-        self.get(id)
-            .map_or(Path::new("<none>"), |f| f.display.as_path())
-    }
-
     /// `path:line:column` (1-based) of a location.
     pub(crate) fn position(&self, loc: Loc) -> String {
         let Some(file) = self.get(loc.file) else {
@@ -90,12 +85,6 @@ impl Sources {
         };
         let (line, column) = line_column(&file.text, loc.start as usize);
         format!("{}:{line}:{column}", file.display.display())
-    }
-
-    /// The line number (1-based) of a location, for compact listings.
-    pub(crate) fn line(&self, loc: Loc) -> usize {
-        self.get(loc.file)
-            .map_or(0, |f| line_column(&f.text, loc.start as usize).0)
     }
 }
 

@@ -8,8 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::engine::matchers::{Csv, MemoryCondition, Op, SimpleExpression, match_boolean};
-use crate::engine::request::system_capabilities;
+use crate::engine::matchers::{Csv, MemoryCondition, Op, SimpleExpression};
 use crate::model::Site;
 use crate::model::release::{Blob, SuperBlob};
 use crate::model::rule::Rule;
@@ -42,14 +41,15 @@ pub(crate) enum CapsKind {
     Jaws(bool),
 }
 
+#[cfg(test)]
 impl CapsKind {
     /// Balrog's answer for a raw systemCapabilities value.
     fn holds(&self, raw: &str) -> bool {
-        let caps = system_capabilities(raw);
+        let caps = crate::engine::request::system_capabilities(raw);
         match self {
             CapsKind::InstructionSet(csv) => csv.matches(caps.instruction_set.as_deref()),
             CapsKind::Memory(m) => m.matches(caps.memory).unwrap_or(true),
-            CapsKind::Jaws(j) => match_boolean(Some(*j), caps.jaws),
+            CapsKind::Jaws(j) => crate::engine::matchers::match_boolean(Some(*j), caps.jaws),
         }
     }
 }
@@ -319,9 +319,6 @@ fn caps_kinds(rule: &Rule) -> Vec<CapsKind> {
     }
     out
 }
-
-/// Space characters Python's `int()` strips, in pattern form.
-const WS: &str = r"[\x20\t\n\r\x0b\x0c]*";
 
 /// The value of the last `KEY:` part of a new-style (`ISET:...`) value
 /// matching `value`, or of the second part of an old-style `a,b` value.

@@ -23,16 +23,7 @@ pub(crate) struct Build {
     pub(crate) locale: String,
 }
 
-impl Build {
-    pub(crate) fn key(&self) -> (String, String, String, String) {
-        (
-            self.version.clone(),
-            self.build_id.clone(),
-            self.build_target.clone(),
-            self.locale.clone(),
-        )
-    }
-}
+impl Build {}
 
 /// Values seen in observed requests, raw (decoded once).
 #[derive(Debug, Default)]

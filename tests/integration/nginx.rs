@@ -2,6 +2,7 @@
 //! answer every request as `cinder query` does. nginx is installed with
 //! apt-get when missing.
 
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -162,7 +163,7 @@ pub(crate) fn wire(url: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?".contains(&b) || escape {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out

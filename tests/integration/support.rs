@@ -30,7 +30,7 @@ impl Scratch {
     /// Runs cinder with `args` in this directory.
     pub(crate) fn run(&self, args: &[&str]) -> Run {
         Run::new(
-            Command::new(cinder())
+            &Command::new(cinder())
                 .args(args)
                 .current_dir(self.path())
                 .env("NO_COLOR", "1")
@@ -48,7 +48,7 @@ pub(crate) struct Run {
 }
 
 impl Run {
-    fn new(out: Output) -> Run {
+    fn new(out: &Output) -> Run {
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -308,7 +308,6 @@ fn build_id(n: &Node, diags: &mut Diagnostics) -> Option<Scalar> {
 fn locale(n: &Node, name: &str, schema: u8, diags: &mut Diagnostics) -> Option<Locale> {
     let mut f = Fields::new(n, format!("locale `{name}`"), diags)?;
     let mut l = Locale {
-        loc: n.loc,
         ..Locale::default()
     };
     l.build_id = f.value("buildID").and_then(|b| build_id(b, diags));

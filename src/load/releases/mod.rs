@@ -9,7 +9,7 @@ mod other;
 use crate::diag::{Code, Diagnostic, Diagnostics, or_ticked};
 use crate::model::release::{Blob, Release};
 use crate::model::scalar::Scalar;
-use crate::source::{FileId, Node, Value};
+use crate::source::{Node, Value};
 
 use super::fields::{self, Fields};
 
@@ -38,7 +38,6 @@ pub(crate) const SCHEMAS: &[(i64, &str)] = &[
 /// Reads one release document (its templates already merged in).
 /// `default_name` is the file name without extension.
 pub(crate) fn load_release(
-    file: FileId,
     node: &Node,
     default_name: &str,
     diags: &mut Diagnostics,
@@ -95,9 +94,9 @@ pub(crate) fn load_release(
     Some(Release {
         name,
         product,
-        file,
         loc: node.loc,
         blob: blob?,
+        expires: Vec::new(),
     })
 }
 
