@@ -1,0 +1,107 @@
+//! Groups of top-level fields that several app-release schemas share.
+
+use schemars::JsonSchema;
+
+use super::common::Scalar;
+
+/// Fields of every app release.
+#[derive(JsonSchema)]
+pub(crate) struct Common {
+    /// The hash function of the patches' `hashValue`s (e.g. `sha512`).
+    #[schemars(rename = "hashFunction")]
+    hash_function: Option<Scalar>,
+    /// The release notes page; `%LOCALE%` is filled in.
+    #[schemars(rename = "detailsUrl")]
+    details_url: Option<Scalar>,
+    /// The license page; `%LOCALE%` is filled in.
+    #[schemars(rename = "licenseUrl")]
+    license_url: Option<Scalar>,
+}
+
+/// The version fields of schemas 2 and later.
+#[derive(JsonSchema)]
+pub(crate) struct Versions {
+    /// The app version clients compare against, quoted (`"128.0"`, `"130.0a1"`);
+    /// a beta is `"129.0"` with a `displayVersion` of `129.0 Beta 5`.
+    #[schemars(rename = "appVersion")]
+    app_version: Option<String>,
+    /// The version shown to users (`129.0 Beta 5`).
+    #[schemars(rename = "displayVersion")]
+    display_version: Option<Scalar>,
+}
+
+/// The platform (Gecko) version of schemas 2 to 5.
+#[derive(JsonSchema)]
+pub(crate) struct PlatformVersion {
+    /// The Gecko platform version.
+    #[schemars(rename = "platformVersion")]
+    platform_version: Option<Scalar>,
+}
+
+/// Fields only the oldest schemas (1 to 3) have.
+#[derive(JsonSchema)]
+pub(crate) struct Legacy {
+    /// Balrog's `fakePartials` flag (accepted, not used).
+    #[schemars(rename = "fakePartials")]
+    fake_partials: Option<bool>,
+}
+
+/// The `<update>` attributes of schemas 2 to 5.
+#[derive(JsonSchema)]
+#[allow(non_snake_case)]
+pub(crate) struct PromptsV2 {
+    /// A page shown in the update dialog; `%LOCALE%` is filled in.
+    billboardURL: Option<Scalar>,
+    /// Whether to prompt the user before updating.
+    showPrompt: Option<Scalar>,
+    /// Whether to offer "never for this version".
+    showNeverForVersion: Option<Scalar>,
+    /// What to do after updating, e.g. `showURL`.
+    actions: Option<Scalar>,
+    /// The page to open after updating; `%LOCALE%` is filled in.
+    openURL: Option<Scalar>,
+    /// A page to show in a notification; `%LOCALE%` is filled in.
+    notificationURL: Option<Scalar>,
+    /// A page to show in an alert; `%LOCALE%` is filled in.
+    alertURL: Option<Scalar>,
+}
+
+/// The `<update>` attributes of schemas 6 and 8.
+#[derive(JsonSchema)]
+#[allow(non_snake_case)]
+pub(crate) struct PromptsV6 {
+    /// Whether to prompt the user before updating.
+    showPrompt: Option<Scalar>,
+    /// Whether to offer "never for this version".
+    showNeverForVersion: Option<Scalar>,
+    /// What to do after updating, e.g. `showURL`.
+    actions: Option<Scalar>,
+    /// The page to open after updating; `%LOCALE%` is filled in.
+    openURL: Option<Scalar>,
+    /// A page to show in a notification; `%LOCALE%` is filled in.
+    notificationURL: Option<Scalar>,
+    /// A page to show in an alert; `%LOCALE%` is filled in.
+    alertURL: Option<Scalar>,
+    /// Seconds to wait before prompting.
+    promptWaitTime: Option<Scalar>,
+}
+
+/// `promptWaitTime` of schema 5.
+#[derive(JsonSchema)]
+#[allow(non_snake_case)]
+pub(crate) struct PromptWait {
+    /// Seconds to wait before prompting.
+    promptWaitTime: Option<Scalar>,
+}
+
+/// The binary-transparency attributes of schema 8.
+#[derive(JsonSchema)]
+#[allow(non_snake_case)]
+pub(crate) struct BinTrans {
+    /// The binary-transparency Merkle root.
+    binTransMerkleRoot: Option<Scalar>,
+    /// The binary-transparency certificate.
+    binTransCertificate: Option<Scalar>,
+    /// The binary-transparency signed certificate timestamps.
+    binTransSCTList: Option<Scalar>,
+}
