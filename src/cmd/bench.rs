@@ -1,0 +1,136 @@
+//! `cinder bench` (hidden): the measurements `bench/run` compares a build
+//! with. `raw-write` writes a built tree's files again with nothing but
+//! `std::fs::write` (the physical limit of the tree's shape on this disk);
+//! `eval` plans a site with nothing written (evaluation and rendering).
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::app::{Context, Error, Status};
+use crate::cli::{BenchEvalArgs, BenchRawWriteArgs};
+use crate::output::manifest;
+use crate::plan::{Progress, plan};
+use crate::space::Space;
+
+fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, Error> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(jobs) = jobs {
+        b = b.num_threads(jobs.max(1));
+    }
+    b.build()
+        .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))
+}
+
+fn print(lines: &[(&str, String)]) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    for (k, v) in lines {
+        writeln!(out, "{k}={v}").map_err(|e| Error::write("stdout", e))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn raw_write(_ctx: Context, args: &BenchRawWriteArgs) -> Result<Status, Error> {
+    let lines: Vec<manifest::Line> = manifest::read(&args.manifest)
+        .map_err(|e| Error::read(&args.manifest, e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| Error::read(&args.manifest, e))?;
+    let pool = pool(args.jobs)?;
+    let started = Instant::now();
+    let dirs: BTreeSet<&Path> = lines
+        .iter()
+        .filter_map(|l| Path::new(&l.path).parent())
+        .collect();
+    std::fs::create_dir_all(&args.out).map_err(|e| Error::write(&args.out, e))?;
+    for dir in &dirs {
+        let d = args.out.join(dir);
+        // Parents come before children in sorted order.
+        match std::fs::create_dir(&d) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(_) => std::fs::create_dir_all(&d).map_err(|e| Error::write(&d, e))?,
+        }
+    }
+    let max = lines.iter().map(|l| l.size).max().unwrap_or(0);
+    let buffer = vec![b'x'; usize::try_from(max).unwrap_or(usize::MAX)];
+    let blobs = args.out.join(".raw-blobs");
+    if args.link {
+        std::fs::create_dir_all(&blobs).map_err(|e| Error::write(&blobs, e))?;
+    }
+    pool.install(|| {
+        if args.link {
+            let distinct: BTreeSet<([u8; 32], u64)> =
+                lines.iter().map(|l| (l.sha256, l.size)).collect();
+            let distinct: Vec<_> = distinct.into_iter().collect();
+            distinct.par_iter().try_for_each(|(sha, size)| {
+                let p = blobs.join(manifest::hex(sha));
+                std::fs::write(&p, &buffer[..to_usize(*size)]).map_err(|e| Error::write(&p, e))
+            })?;
+            lines.par_iter().try_for_each(|l| {
+                let p = args.out.join(&l.path);
+                std::fs::hard_link(blobs.join(manifest::hex(&l.sha256)), &p)
+                    .map_err(|e| Error::write(&p, e))
+            })
+        } else {
+            lines.par_iter().try_for_each(|l| {
+                let p = args.out.join(&l.path);
+                std::fs::write(&p, &buffer[..to_usize(l.size)]).map_err(|e| Error::write(&p, e))
+            })
+        }
+    })?;
+    let seconds = started.elapsed().as_secs_f64();
+    print(&[
+        ("files", lines.len().to_string()),
+        ("leaf_dirs", dirs.len().to_string()),
+        ("threads", pool.current_num_threads().to_string()),
+        ("seconds", format!("{seconds:.3}")),
+    ])?;
+    Ok(Status::Success)
+}
+
+fn to_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+struct Quiet;
+
+impl Progress for Quiet {
+    fn planned(&self, _done: u64, _total: u64) {}
+}
+
+pub(crate) fn eval(ctx: Context, args: &BenchEvalArgs) -> Result<Status, Error> {
+    let pool = pool(args.jobs)?;
+    let loaded = super::load(&args.site.site)?;
+    if loaded.diagnostics.errors() > 0 {
+        super::print_diagnostics(ctx, &loaded);
+        return Ok(Status::Findings);
+    }
+    let site = &loaded.site;
+    let started = Instant::now();
+    let space = Space::new(site, &site.observed);
+    let space_s = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let planned = pool.install(|| plan(&space, &Quiet));
+    let plan_s = started.elapsed().as_secs_f64();
+    // Counted after the timing: every (entry, variant) the plan answered.
+    let entries = space.entries();
+    let responses: usize =
+        pool.install(|| entries.par_iter().map(|e| space.variants_of(e).len()).sum());
+    let threads = pool.current_num_threads();
+    #[allow(clippy::cast_precision_loss)]
+    let per_core = responses as f64 / plan_s / threads as f64;
+    print(&[
+        ("entries", entries.len().to_string()),
+        ("responses", responses.to_string()),
+        ("files", planned.files.len().to_string()),
+        ("distinct_bodies", planned.bodies.len().to_string()),
+        ("threads", threads.to_string()),
+        ("space_s", format!("{space_s:.3}")),
+        ("plan_s", format!("{plan_s:.3}")),
+        ("eval_per_core_s", format!("{per_core:.0}")),
+    ])?;
+    Ok(Status::Success)
+}
