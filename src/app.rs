@@ -84,12 +84,24 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Import(ImportCommand::Balrog(args)) => cmd::import::run(ctx, &args),
         Command::Build(args) => cmd::build::run(ctx, &args),
         Command::Serve(args) => cmd::serve::run(ctx, &args),
+        Command::Explain(args) => cmd::explain::run(ctx, &args),
+        Command::Diff(args) => cmd::diff::run(ctx, &args),
+        Command::NextChange(args) => cmd::check::next_change(ctx, &args),
         Command::ServerConfig(ServerConfigCommand::Nginx(args)) => {
             cmd::server_config::nginx(ctx, &args)
         }
         Command::ServerConfig(ServerConfigCommand::Policies(args)) => {
             cmd::server_config::policies(ctx, &args)
         }
+        Command::Init(args) => cmd::init::run(ctx, &args),
+        Command::Schema(args) => cmd::schema::run(ctx, &args),
+        Command::Completions(args) => cmd::completions::run(ctx, &args),
+        Command::Man(args) => cmd::man::run(ctx, &args),
+        Command::Synth(args) => cmd::synth::run(ctx, &args),
+        Command::Bench(crate::cli::BenchCommand::RawWrite(args)) => {
+            cmd::bench::raw_write(ctx, &args)
+        }
+        Command::Bench(crate::cli::BenchCommand::Eval(args)) => cmd::bench::eval(ctx, &args),
     };
     match result {
         Ok(Status::Success) => ExitCode::SUCCESS,

@@ -48,9 +48,50 @@ pub(crate) enum Command {
     /// Serve a built tree locally, routed as the nginx configuration routes it.
     Serve(ServeArgs),
 
+    /// Explain an answer: each rule of the product and whether it matched,
+    /// the release chosen and why, the patches offered or dropped.
+    Explain(ExplainArgs),
+
+    /// Print when the next scheduled change takes effect (UTC), if any.
+    NextChange(NextChangeArgs),
+
+    /// Show which clients' answers change between two versions of a site.
+    ///
+    /// Each side is a directory or a git revision of the repository holding
+    /// the site; HEAD defaults to the site's working tree. Exits 0 when no
+    /// answer changes, 1 when some do.
+    Diff(DiffArgs),
+
     /// Print a web server's configuration for serving a built tree.
     #[command(subcommand)]
     ServerConfig(ServerConfigCommand),
+
+    /// Start a new site that `cinder check` passes.
+    ///
+    /// Writes a commented cinder.yml, a template, two releases (one with a
+    /// partial update), release and beta rules, a .gitignore, and the JSON
+    /// Schemas the files point editors at.
+    Init(InitArgs),
+
+    /// Write JSON Schemas (draft-07) of the site's files, for editors.
+    ///
+    /// Writes cinder.schema.json, rules.schema.json, release.schema.json and
+    /// template.schema.json.
+    Schema(SchemaArgs),
+
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+
+    /// Write the man pages, or print cinder.1.
+    Man(ManArgs),
+
+    /// Write a synthetic Firefox-shaped site, for benchmarks.
+    #[command(hide = true)]
+    Synth(SynthArgs),
+
+    /// Measurements for `bench/run`.
+    #[command(hide = true, subcommand)]
+    Bench(BenchCommand),
 }
 
 #[derive(Debug, Args)]
@@ -147,6 +188,11 @@ pub(crate) struct SiteArg {
     /// The site's directory (the one holding cinder.yml).
     #[arg(long, value_name = "DIR", default_value = ".", env = "CINDER_SITE")]
     pub(crate) site: PathBuf,
+
+    /// Evaluate the site as of this UTC time (`2026-12-24T08:00:00Z` or a
+    /// date): scheduled changes due by then apply.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) at: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +203,11 @@ pub(crate) struct CheckArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub(crate) deny_warnings: bool,
+
+    /// Fail when anything a release records in `expires` expires within
+    /// this long of `--at` (`30d`, `12h`, `2w`).
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) horizon: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +239,52 @@ pub(crate) struct QueryArgs {
     pub(crate) urls: Vec<String>,
 }
 
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    #[command(flatten)]
+    pub(crate) site: SiteArg,
+
+    /// The User-Agent header to assume.
+    #[arg(long, value_name = "UA")]
+    pub(crate) user_agent: Option<String>,
+
+    /// The request URL (a `/update/6/...` path or a full URL).
+    #[arg(value_name = "URL")]
+    pub(crate) url: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NextChangeArgs {
+    #[command(flatten)]
+    pub(crate) site: SiteArg,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    #[command(flatten)]
+    pub(crate) site: SiteArg,
+
+    /// How to print the report.
+    #[arg(long, value_enum, default_value = "text")]
+    pub(crate) format: DiffFormat,
+
+    /// The site before: a directory, or a git revision (`main`, `HEAD~1`, a commit).
+    #[arg(value_name = "BASE")]
+    pub(crate) base: String,
+
+    /// The site after (default: the site's working tree).
+    #[arg(value_name = "HEAD")]
+    pub(crate) head: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum DiffFormat {
+    /// Aligned columns for a terminal.
+    Text,
+    /// A comment for a pull request.
+    Markdown,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum ImportCommand {
     /// Import a Balrog export: rules.json, releases/*.json, config.json and the
@@ -214,6 +311,91 @@ pub(crate) struct ImportBalrogArgs {
     /// `urls.txt` in DIR is read too.
     #[arg(long, value_name = "FILE")]
     pub(crate) requests: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SynthArgs {
+    /// Size: 1.0 is Firefox-sized (over a million files), 0.01 builds in seconds.
+    #[arg(long, default_value_t = 1.0)]
+    pub(crate) scale: f64,
+
+    /// Seed of the random hashes and sizes.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+
+    /// Where to write the site (a new or empty directory).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum BenchCommand {
+    /// Write the files a manifest lists, of the same sizes, with plain writes.
+    RawWrite(BenchRawWriteArgs),
+    /// Plan a site (evaluate and render every response) with nothing written.
+    Eval(BenchEvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BenchRawWriteArgs {
+    /// A built tree's `cinder-manifest.tsv`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) manifest: PathBuf,
+
+    /// Where to write (created).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+
+    /// Write each distinct body once and hard-link the files to it, as the build does.
+    #[arg(long)]
+    pub(crate) link: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub(crate) jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BenchEvalArgs {
+    #[command(flatten)]
+    pub(crate) site: SiteArg,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub(crate) jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InitArgs {
+    /// The directory to create the site in (created if missing).
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub(crate) dir: PathBuf,
+
+    /// Write into a directory that is not empty, replacing files of the same names.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SchemaArgs {
+    /// Where to write the schema files (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "schemas")]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ManArgs {
+    /// Write cinder.1 and one page per subcommand into DIR instead of
+    /// printing cinder.1.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
 }
 
 #[cfg(test)]

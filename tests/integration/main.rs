@@ -4,8 +4,13 @@
 mod build;
 mod check;
 mod conformance;
+mod diff;
 mod import;
+mod init;
+mod lints;
 mod nginx;
 mod query;
+mod schedule;
 mod serve;
 mod support;
+mod tooling;
