@@ -39,6 +39,13 @@ pub(crate) trait Progress: Sync {
     fn planned(&self, done: u64, total: u64);
 }
 
+/// No progress reports (for commands that plan without showing it).
+pub(crate) struct Quiet;
+
+impl Progress for Quiet {
+    fn planned(&self, _done: u64, _total: u64) {}
+}
+
 /// Bodies seen by one worker, with its files.
 #[derive(Default)]
 struct Local {

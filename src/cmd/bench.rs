@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::app::{Context, Error, Status};
 use crate::cli::{BenchEvalArgs, BenchRawWriteArgs};
 use crate::output::manifest;
-use crate::plan::{Progress, plan};
+use crate::plan::{Quiet, plan};
 use crate::space::Space;
 
 fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, Error> {
@@ -95,15 +95,9 @@ fn to_usize(n: u64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
 
-struct Quiet;
-
-impl Progress for Quiet {
-    fn planned(&self, _done: u64, _total: u64) {}
-}
-
 pub(crate) fn eval(ctx: Context, args: &BenchEvalArgs) -> Result<Status, Error> {
     let pool = pool(args.jobs)?;
-    let loaded = super::load(&args.site.site)?;
+    let loaded = super::load_at(&args.site)?;
     if loaded.diagnostics.errors() > 0 {
         super::print_diagnostics(ctx, &loaded);
         return Ok(Status::Findings);

@@ -7,7 +7,7 @@ use std::io::Write;
 use crate::app::{Context, Error, Status};
 use crate::cli::{CheckArgs, NextChangeArgs};
 use crate::diag::render;
-use crate::load::expiry;
+use crate::load::{expiry, load_site_at};
 use crate::time::{format, parse_duration};
 
 pub(crate) fn run(ctx: Context, args: &CheckArgs) -> Result<Status, Error> {
@@ -40,7 +40,7 @@ pub(crate) fn run(ctx: Context, args: &CheckArgs) -> Result<Status, Error> {
         .filter(|t| *t > loaded.at)
         .collect();
     for t in &upcoming {
-        let later = super::load_dir_at(&args.site.site, Some(&format(*t)))?;
+        let later = load_site_at(&args.site.site, *t)?;
         let mut err = std::io::stderr().lock();
         let mut header = false;
         for d in later.diagnostics.iter() {

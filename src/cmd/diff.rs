@@ -8,14 +8,8 @@ use std::process::{Command, Stdio};
 use crate::app::{Context, Error, Status};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::diff::{compare, markdown, text};
-use crate::plan::{Progress, plan};
+use crate::plan::{Quiet, plan};
 use crate::space::Space;
-
-struct Quiet;
-
-impl Progress for Quiet {
-    fn planned(&self, _done: u64, _total: u64) {}
-}
 
 pub(crate) fn run(ctx: Context, args: &DiffArgs) -> Result<Status, Error> {
     let scratch = tempfile::tempdir().map_err(|e| Error::write(std::env::temp_dir(), e))?;
