@@ -3,9 +3,10 @@
 //! rendered. `query`, `build` and `serve` all answer through here, so a
 //! file in the tree is by construction what `query` says.
 
-use crate::engine::evaluate::answer;
+use crate::engine::evaluate::{Answer, answer_with};
 use crate::engine::matchers::EngineError;
 use crate::engine::request::{Query, parse_url};
+use crate::engine::shortlist::Shortlists;
 use crate::model::{ReleaseId, RuleId, Site};
 use crate::render::{Body, EMPTY, render};
 use crate::space::{Entry, Space, Variant};
@@ -50,6 +51,19 @@ pub(crate) fn answer_entry(space: &Space<'_>, entry: &Entry<'_>, variant: &Varia
 /// Balrog's evaluation of one query, rendered; `file` is where the tree
 /// holds the answer, if anywhere.
 fn evaluate(site: &Site, query: &Query, file: Option<String>) -> Response {
+    let answered = answer_with(site, query, &mut Shortlists::default());
+    conclude(site, query, &answered, file)
+}
+
+/// The response to `query` once its rules are evaluated: the rendered
+/// answer, or the empty one (404 on a JSON route) when there is no update
+/// or Balrog would fail.
+pub(crate) fn conclude(
+    site: &Site,
+    query: &Query,
+    answered: &Result<Answer, EngineError>,
+    file: Option<String>,
+) -> Response {
     let json = query.is_json();
     let fail = |e: &EngineError, rule| {
         let (status, reason) = match e {
@@ -62,11 +76,11 @@ fn evaluate(site: &Site, query: &Query, file: Option<String>) -> Response {
             ..Response::empty(json)
         }
     };
-    let a = match answer(site, query) {
+    let a = match answered {
         Ok(a) => a,
-        Err(e) => return fail(&e, None),
+        Err(e) => return fail(e, None),
     };
-    match render(site, query, &a) {
+    match render(site, query, a) {
         Ok(Body::NotFound) => Response {
             rule: a.decision.rule,
             ..Response::empty(true)

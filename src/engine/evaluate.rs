@@ -8,171 +8,18 @@
 //! when they win).
 
 use crate::model::release::{Blob, SuperBlob};
-use crate::model::rule::Rule;
 use crate::model::{ReleaseId, RuleId, Site};
 
-use super::matchers::{EngineError, QueryVersion, VersionClass, match_boolean};
+use super::matchers::{EngineError, QueryVersion};
 use super::request::{Force, Query};
 use super::serve::{NotServed, Serve, should_serve};
+use super::shortlist::Shortlists;
 use super::version::PinVersion;
 
-/// A rule field, in the order Balrog tests them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Field {
-    Product,
-    BuildTarget,
-    HeaderArchitecture,
-    DistVersion,
-    Channel,
-    Version,
-    BuildId,
-    Memory,
-    OsVersion,
-    InstructionSet,
-    Distribution,
-    Locale,
-    Mig64,
-    Jaws,
-}
-
-impl Field {
-    pub(crate) const ALL: [Field; 14] = [
-        Field::Product,
-        Field::BuildTarget,
-        Field::HeaderArchitecture,
-        Field::DistVersion,
-        Field::Channel,
-        Field::Version,
-        Field::BuildId,
-        Field::Memory,
-        Field::OsVersion,
-        Field::InstructionSet,
-        Field::Distribution,
-        Field::Locale,
-        Field::Mig64,
-        Field::Jaws,
-    ];
-
-    /// The rule's value of this field as written, if it sets one.
-    pub(crate) fn of(self, rule: &Rule) -> Option<String> {
-        match self {
-            Field::Product => rule.product.clone(),
-            Field::BuildTarget => rule.build_target.clone(),
-            Field::HeaderArchitecture => rule.header_architecture.clone(),
-            Field::DistVersion => rule.dist_version.clone(),
-            Field::Channel => rule.channel.as_ref().map(|c| c.raw.clone()),
-            Field::Version => rule.version.as_ref().map(|v| v.raw.clone()),
-            Field::BuildId => rule.build_id.as_ref().map(|b| b.raw.clone()),
-            Field::Memory => rule.memory.as_ref().map(|m| m.raw.clone()),
-            Field::OsVersion => rule.os_version.as_ref().map(|o| o.raw.clone()),
-            Field::InstructionSet => rule.instruction_set.as_ref().map(|c| c.raw.clone()),
-            Field::Distribution => rule.distribution.as_ref().map(|c| c.raw.clone()),
-            Field::Locale => rule.locale.as_ref().map(|c| c.raw.clone()),
-            Field::Mig64 => rule.mig64.map(|b| b.to_string()),
-            Field::Jaws => rule.jaws.map(|b| b.to_string()),
-        }
-    }
-
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Field::Product => "product",
-            Field::BuildTarget => "buildTarget",
-            Field::HeaderArchitecture => "headerArchitecture",
-            Field::DistVersion => "distVersion",
-            Field::Channel => "channel",
-            Field::Version => "version",
-            Field::BuildId => "buildID",
-            Field::Memory => "memory",
-            Field::OsVersion => "osVersion",
-            Field::InstructionSet => "instructionSet",
-            Field::Distribution => "distribution",
-            Field::Locale => "locale",
-            Field::Mig64 => "mig64",
-            Field::Jaws => "jaws",
-        }
-    }
-}
-
-/// The first field of `rule` that `q` does not match, or `None` when the
-/// rule matches. Errors are Balrog's 400s and 500s raised while matching.
-pub(crate) fn first_mismatch(
-    rule: &Rule,
-    q: &Query,
-    qv: &QueryVersion<'_>,
-) -> Result<Option<Field>, EngineError> {
-    // The SQL pre-filter: plain equality, or a NULL column.
-    if rule.product.as_ref().is_some_and(|p| *p != q.product) {
-        return Ok(Some(Field::Product));
-    }
-    if rule
-        .build_target
-        .as_ref()
-        .is_some_and(|b| *b != q.build_target)
-    {
-        return Ok(Some(Field::BuildTarget));
-    }
-    if let Some(h) = &rule.header_architecture
-        && q.header_architecture != Some(h.as_str())
-    {
-        return Ok(Some(Field::HeaderArchitecture));
-    }
-    if let Some(d) = &rule.dist_version
-        && q.dist_version.as_deref() != Some(d.as_str())
-    {
-        return Ok(Some(Field::DistVersion));
-    }
-    // The Python matchers, in Balrog's order.
-    if let Some(c) = &rule.channel
-        && !c.matches_channel(&q.channel, q.fallback_channel())?
-    {
-        return Ok(Some(Field::Channel));
-    }
-    if let Some(v) = &rule.version
-        && !v.matches(qv, VersionClass::for_product(&q.product))?
-    {
-        return Ok(Some(Field::Version));
-    }
-    if let Some(b) = &rule.build_id
-        && !b.matches(q.build_id_or_empty())?
-    {
-        return Ok(Some(Field::BuildId));
-    }
-    if let Some(m) = &rule.memory
-        && !m.matches(q.memory())?
-    {
-        return Ok(Some(Field::Memory));
-    }
-    if let Some(o) = &rule.os_version
-        && !o.matches(q.os_version_or_empty())
-    {
-        return Ok(Some(Field::OsVersion));
-    }
-    if let Some(i) = &rule.instruction_set
-        && !i.matches(q.instruction_set())
-    {
-        return Ok(Some(Field::InstructionSet));
-    }
-    if let Some(d) = &rule.distribution
-        && !d.matches(Some(q.distribution_or_empty()))
-    {
-        return Ok(Some(Field::Distribution));
-    }
-    if let Some(l) = &rule.locale
-        && !l.matches(Some(q.locale_or_empty()))
-    {
-        return Ok(Some(Field::Locale));
-    }
-    if !match_boolean(rule.mig64, q.mig64) {
-        return Ok(Some(Field::Mig64));
-    }
-    if !match_boolean(rule.jaws, q.jaws()) {
-        return Ok(Some(Field::Jaws));
-    }
-    Ok(None)
-}
+pub(crate) use super::field::{Field, first_mismatch};
 
 /// Why a request gets no update.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum NoUpdate {
     /// An emergency shutoff for the product on the channel (or its fallback).
     ShutOff {
@@ -196,7 +43,7 @@ pub(crate) enum NoUpdate {
 }
 
 /// How the served release was chosen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Via {
     Mapping,
     /// `backgroundRate` below 100 without `force=1`, or `force=-1`.
@@ -205,7 +52,7 @@ pub(crate) enum Via {
     Pin,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Served {
     pub(crate) release: ReleaseId,
     pub(crate) via: Via,
@@ -214,14 +61,19 @@ pub(crate) struct Served {
 }
 
 /// The result of evaluating the rules for one query.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Decision {
     pub(crate) rule: Option<RuleId>,
     pub(crate) outcome: Result<Served, NoUpdate>,
 }
 
-/// `AUS.evaluateRules(q)`.
-pub(crate) fn evaluate(site: &Site, q: &Query) -> Result<Decision, EngineError> {
+/// `AUS.evaluateRules(q)`, with the rules narrowed by the shortlist of the
+/// group `q` belongs to (made and kept in `lists` when it has none).
+pub(crate) fn evaluate(
+    site: &Site,
+    q: &Query,
+    lists: &mut Shortlists,
+) -> Result<Decision, EngineError> {
     let fallback = q.fallback_channel();
     let shut = site
         .config
@@ -238,13 +90,10 @@ pub(crate) fn evaluate(site: &Site, q: &Query) -> Result<Decision, EngineError> 
     }
     let qv = QueryVersion::new(&q.version);
     let mut winner: Option<RuleId> = None;
-    for id in site.rule_ids() {
-        let rule = site.rule(id);
-        if first_mismatch(rule, q, &qv)?.is_some() {
-            continue;
-        }
+    for id in lists.for_query(site, q).matching(site, q, &qv) {
+        let id = id?;
         // Rules are in row order, so on equal priority the earlier one stays.
-        if winner.is_none_or(|w| rule.priority > site.rule(w).priority) {
+        if winner.is_none_or(|w| site.rule(id).priority > site.rule(w).priority) {
             winner = Some(id);
         }
     }
@@ -333,7 +182,7 @@ pub(crate) fn evaluate(site: &Site, q: &Query) -> Result<Decision, EngineError> 
 }
 
 /// One release in an answer, with the query it is rendered for.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Part {
     pub(crate) release: ReleaseId,
     /// For a SuperBlob's parts, the product each part was evaluated or
@@ -344,7 +193,7 @@ pub(crate) struct Part {
 }
 
 /// Everything that decides the response body.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Answer {
     pub(crate) decision: Decision,
     /// The releases whose entries make up the body; for a SuperBlob, its
@@ -363,7 +212,17 @@ impl Answer {
 /// Balrog's `get_update_blob` after parsing: the decision plus the SuperBlob
 /// fan-out.
 pub(crate) fn answer(site: &Site, q: &Query) -> Result<Answer, EngineError> {
-    let decision = evaluate(site, q)?;
+    answer_with(site, q, &mut Shortlists::default())
+}
+
+/// [`answer`], keeping the shortlists of the groups it meets in `lists` for
+/// the next queries.
+pub(crate) fn answer_with(
+    site: &Site,
+    q: &Query,
+    lists: &mut Shortlists,
+) -> Result<Answer, EngineError> {
+    let decision = evaluate(site, q, lists)?;
     let mut parts = Vec::new();
     let mut sub_decisions = Vec::new();
     if let Ok(served) = &decision.outcome {
@@ -373,7 +232,7 @@ pub(crate) fn answer(site: &Site, q: &Query) -> Result<Answer, EngineError> {
                 for product in products {
                     let mut sub = q.clone();
                     sub.product.clone_from(product);
-                    let d = evaluate(site, &sub)?;
+                    let d = evaluate(site, &sub, lists)?;
                     if let Ok(s) = &d.outcome {
                         parts.push(Part {
                             release: s.release,

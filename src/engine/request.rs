@@ -176,16 +176,11 @@ pub(crate) fn build_query(
         version = stripped;
     }
     let build_target = clean(raw.build_target);
-    let header_architecture = Some(if build_target.starts_with("Darwin") && extras.ppc {
-        "PPC"
-    } else {
-        "Intel"
-    });
     let os_version = match route {
         Some(BalrogRoute::Update(1)) => Some(String::new()),
         _ => raw.os_version.map(clean),
     };
-    Query {
+    let mut q = Query {
         json: false,
         product: clean(raw.product),
         version: clean(version),
@@ -197,15 +192,36 @@ pub(crate) fn build_query(
         distribution: raw.distribution.map(clean),
         dist_version: raw.dist_version.map(clean),
         system_capabilities: raw.system_capabilities.map(system_capabilities),
-        header_architecture,
-        force: extras.force,
-        mig64: extras.mig64,
-        pin: if route == Some(BalrogRoute::Update(2)) {
+        header_architecture: None,
+        force: None,
+        mig64: None,
+        pin: None,
+        dice_won: false,
+    };
+    q.set_extras(route, extras);
+    q
+}
+
+impl Query {
+    /// Replaces what the request adds to its path (query parameters and
+    /// User-Agent) with `extras`, as [`build_query`] takes them.
+    pub(crate) fn set_extras(&mut self, route: Option<BalrogRoute>, extras: &Extras) {
+        self.force = extras.force;
+        self.dice_won = extras.dice_won;
+        if self.json {
+            return;
+        }
+        self.header_architecture = Some(if self.build_target.starts_with("Darwin") && extras.ppc {
+            "PPC"
+        } else {
+            "Intel"
+        });
+        self.mig64 = extras.mig64;
+        self.pin = if route == Some(BalrogRoute::Update(2)) {
             None
         } else {
             extras.pin.clone()
-        },
-        dice_won: extras.dice_won,
+        };
     }
 }
 

@@ -20,7 +20,7 @@ pub(crate) enum Serve {
 }
 
 /// Why a release declines a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum NotServed {
     /// The request carries no build or locale (JSON routes).
     NotAnUpdateRequest,

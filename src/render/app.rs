@@ -301,17 +301,16 @@ pub(crate) fn patch_fate(
     kind: &str,
     patch: &Patch,
 ) -> Result<Result<String, String>, EngineError> {
-    if patch.from != "*" {
-        let Some(from) = patch.from_release else {
-            return Ok(Err(format!("`{}` is no release of the site", patch.from)));
-        };
-        if !from_release_matches(site, app, from, q)? {
-            return Ok(Err(format!(
+    if !from_applies(site, app, q, patch)? {
+        return Ok(Err(if patch.from_release.is_none() {
+            format!("`{}` is no release of the site", patch.from)
+        } else {
+            format!(
                 "the client's buildID `{}` is not `{}`'s for this platform and locale",
                 q.build_id_or_empty(),
                 patch.from
-            )));
-        }
+            )
+        }));
     }
     match patch_url(site, app, q, kind, patch)? {
         None if kind == "partial" => Ok(Err(format!(
@@ -361,6 +360,59 @@ fn patch_line(
         true,
     );
     Ok(Some(line))
+}
+
+/// Whether the client is on the release a patch updates from (always, for
+/// a patch from `*`).
+fn from_applies(
+    site: &Site,
+    app: &AppRelease,
+    q: &Query,
+    patch: &Patch,
+) -> Result<bool, EngineError> {
+    if patch.from == "*" {
+        return Ok(true);
+    }
+    match patch.from_release {
+        Some(from) => from_release_matches(site, app, from, q),
+        None => Ok(false),
+    }
+}
+
+/// All an app release's rendering reads of the client's version and
+/// buildID, one bit per question, for every schema but 1 with its
+/// old-version special cases: whether the client updates from each patch
+/// for its platform and locale (completes, then partials), and for schema
+/// 9 whether each update-line group applies. `None` when that cannot be
+/// told so (more than 64 questions, or an error rendering would meet too).
+pub(crate) fn build_fingerprint(site: &Site, app: &AppRelease, q: &Query) -> Option<u64> {
+    if app.schema == 1 && app.old_version_special_cases {
+        return None;
+    }
+    let entry = app
+        .platform_data(&q.build_target)?
+        .locales
+        .as_ref()?
+        .get(q.locale_or_empty())?;
+    let mut answers = Vec::new();
+    for patch in entry.completes.iter().chain(&entry.partials) {
+        answers.push(from_applies(site, app, q, patch).ok()?);
+    }
+    if app.schema == 9 {
+        let qv = QueryVersion::new(&q.version);
+        for group in &app.update_line {
+            answers.push(group_applies(&group.conditions, q, &qv).ok()?);
+        }
+    }
+    if answers.len() > 64 {
+        return None;
+    }
+    Some(
+        answers
+            .iter()
+            .enumerate()
+            .fold(0, |bits, (i, yes)| bits | (u64::from(*yes) << i)),
+    )
 }
 
 /// `matchesUpdateQuery`: the from-release's buildID for the client's

@@ -29,7 +29,65 @@ pub(crate) enum Body {
     NotFound,
 }
 
-impl Body {}
+/// Whether rendering reads the query's `force`: only to pass it on to the
+/// site's special force hosts.
+pub(crate) fn reads_force(site: &Site) -> bool {
+    !site.config.special_force_hosts.is_empty()
+}
+
+/// What rendering `answer` reads of the client's version and buildID, so
+/// that one rendering can serve every build that reads the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum BuildReads {
+    /// Nothing: the kinds besides app updates, desupport notices without
+    /// the version in their URL, and answers without an update.
+    Nothing,
+    /// For each app release in the answer, which of its patches the client
+    /// updates from and which of its (schema 9) update-line groups apply,
+    /// and nothing else.
+    Patches([u64; 2]),
+    /// The version, not the buildID: a desupport URL with `%VERSION%`.
+    Version,
+    /// Anything (schema 1 with old-version special cases): no sharing.
+    Everything,
+}
+
+/// What rendering `answer` to `q` reads of `q`'s version and buildID.
+pub(crate) fn build_reads(site: &Site, q: &Query, answer: &Answer) -> BuildReads {
+    let Some(served) = answer.served() else {
+        return BuildReads::Nothing;
+    };
+    let mut bits = [0u64; 2];
+    let mut apps = 0;
+    let releases = std::iter::once(served.release).chain(answer.parts.iter().map(|p| p.release));
+    for (i, id) in releases.enumerate() {
+        match &site.release(id).blob {
+            Blob::Desupport(d)
+                if d.details_url.contains("%VERSION%") || d.details_url.contains("%version%") =>
+            {
+                return BuildReads::Version;
+            }
+            // The served app release is also the answer's one part.
+            Blob::App(_) if i > 0 && id == served.release => {}
+            Blob::App(app) => {
+                let Some(b) = app::build_fingerprint(site, app, q) else {
+                    return BuildReads::Everything;
+                };
+                let Some(slot) = bits.get_mut(apps) else {
+                    return BuildReads::Everything;
+                };
+                *slot = b;
+                apps += 1;
+            }
+            _ => {}
+        }
+    }
+    if apps == 0 {
+        BuildReads::Nothing
+    } else {
+        BuildReads::Patches(bits)
+    }
+}
 
 /// Renders the answer to `q`.
 pub(crate) fn render(site: &Site, q: &Query, answer: &Answer) -> Result<Body, EngineError> {

@@ -393,6 +393,18 @@ impl<'s> Space<'s> {
 }
 
 impl Entry<'_> {
+    /// Whether two entries are of one build (or catch-all) on one route and
+    /// channel, differing at most in osVersion and systemCapabilities
+    /// classes and distribution values.
+    pub(crate) fn same_group(&self, other: &Entry<'_>) -> bool {
+        std::ptr::eq(self.route, other.route)
+            && self.product == other.product
+            && self.build.map(std::ptr::from_ref) == other.build.map(std::ptr::from_ref)
+            && self.build_target == other.build_target
+            && self.locale == other.locale
+            && self.channel == other.channel
+    }
+
     /// The Balrog query this entry (in this variant) stands for.
     pub(crate) fn query(&self, variant: &Variant) -> Query {
         let r = &self.route.route;

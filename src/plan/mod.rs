@@ -2,15 +2,19 @@
 //! holds. Built in parallel from the parameter space; the same site always
 //! gives the same plan, whatever the number of threads.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+mod bodies;
+mod group;
+
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::respond::answer_entry;
 use crate::space::{Entry, Space, Variant};
+
+use bodies::Bodies;
+use group::{Group, Renderings, Worker};
 
 /// The file holding the empty answer, at the root of every tree.
 pub(crate) const EMPTY_FILE: &str = "cinder-empty.xml";
@@ -18,10 +22,19 @@ pub(crate) const EMPTY_FILE: &str = "cinder-empty.xml";
 pub(crate) const NOT_FOUND_FILE: &str = "cinder-404.json";
 
 /// A distinct response body and its digest.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Body {
     pub(crate) bytes: Arc<[u8]>,
     pub(crate) sha256: [u8; 32],
+}
+
+impl Body {
+    fn of(text: String) -> Body {
+        Body {
+            sha256: Sha256::digest(text.as_bytes()).into(),
+            bytes: Arc::from(text.into_bytes()),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -46,76 +59,28 @@ impl Progress for Quiet {
     fn planned(&self, _done: u64, _total: u64) {}
 }
 
-/// Bodies seen by one worker, with its files.
-#[derive(Default)]
-struct Local {
-    index: HashMap<[u8; 32], u32>,
-    bodies: Vec<Body>,
-    files: Vec<(String, u32)>,
-    refused: u64,
-}
-
-impl Local {
-    fn add(&mut self, path: String, text: String) {
-        let sha256: [u8; 32] = Sha256::digest(text.as_bytes()).into();
-        let id = match self.index.get(&sha256) {
-            Some(id) => *id,
-            None => {
-                let id =
-                    u32::try_from(self.bodies.len()).expect("fewer than 4 billion distinct bodies");
-                self.bodies.push(Body {
-                    bytes: Arc::from(text.into_bytes()),
-                    sha256,
-                });
-                self.index.insert(sha256, id);
-                id
-            }
-        };
-        self.files.push((path, id));
-    }
-
-    /// Folds `other` into `self`, renumbering its bodies.
-    fn merge(mut self, other: Local) -> Local {
-        let mut renumber = Vec::with_capacity(other.bodies.len());
-        for body in other.bodies {
-            let id = match self.index.get(&body.sha256) {
-                Some(id) => *id,
-                None => {
-                    let id = u32::try_from(self.bodies.len())
-                        .expect("fewer than 4 billion distinct bodies");
-                    self.index.insert(body.sha256, id);
-                    self.bodies.push(body);
-                    id
-                }
-            };
-            renumber.push(id);
-        }
-        self.files.extend(
-            other
-                .files
-                .into_iter()
-                .map(|(p, id)| (p, renumber[id as usize])),
-        );
-        self.refused += other.refused;
-        self
-    }
-}
-
 /// The files of one entry: the plain answer, and each variant whose answer
 /// differs from it.
-fn entry_files(space: &Space<'_>, entry: &Entry<'_>, local: &mut Local) {
+fn entry_files(group: &mut Group<'_, '_>, entry: &Entry<'_>, worker: &mut Worker<'_>) {
+    let space = group.space();
     let variants = space.variants_of(entry);
-    let mut plain: Option<String> = None;
+    let route = entry.route.route.balrog;
+    let mut q = entry.query(&Variant::default());
+    let mut plain: Option<u32> = None;
     for variant in &variants {
-        let r = answer_entry(space, entry, variant);
-        if r.balrog.is_some() && variant.is_plain() {
+        q.set_extras(route, &variant.extras());
+        let r = group.answer(&q, variant, worker);
+        if r.refused && variant.is_plain() {
             // Balrog would answer 400 or 500; the tree answers the empty document.
-            local.refused += 1;
+            worker.bodies.refused += 1;
         }
         if r.status != 200 {
             // A JSON route without an update: a marker tells the server to answer 404.
             if variant.is_plain() {
-                local.add(format!("{}.404", entry.path(variant)), String::new());
+                let marker = worker.bodies.intern(String::new());
+                worker
+                    .bodies
+                    .file(format!("{}.404", entry.path(variant)), marker);
             }
             continue;
         }
@@ -132,17 +97,18 @@ fn entry_files(space: &Space<'_>, entry: &Entry<'_>, local: &mut Local) {
                 won: Some(rate),
                 ..variant.clone()
             };
-            let w = answer_entry(space, entry, &won);
+            q.set_extras(route, &won.extras());
+            let w = group.answer(&q, &won, worker);
             if w.status == 200 && w.body != r.body {
-                local.add(entry.path(&won), w.body);
+                worker.bodies.file(entry.path(&won), w.body);
             }
         }
         if variant.is_plain() {
-            plain = Some(r.body.clone());
-        } else if plain.as_deref() == Some(r.body.as_str()) {
+            plain = Some(r.body);
+        } else if plain == Some(r.body) {
             continue;
         }
-        local.add(entry.path(variant), r.body);
+        worker.bodies.file(entry.path(variant), r.body);
     }
 }
 
@@ -151,28 +117,50 @@ pub(crate) fn plan(space: &Space<'_>, progress: &dyn Progress) -> Plan {
     let entries = space.entries();
     let total = entries.len() as u64;
     let done = AtomicU64::new(0);
-    let local = entries
-        .par_iter()
-        .with_min_len(64)
-        .fold(Local::default, |mut local, entry| {
-            entry_files(space, entry, &mut local);
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if n.is_multiple_of(4096) || n == total {
+    // Each thread keeps its bodies and files, and the renderings it made
+    // for the groups it answered.
+    let threads: Vec<Mutex<(Bodies, Renderings)>> = (0..rayon::current_num_threads().max(1))
+        .map(|_| Mutex::default())
+        .collect();
+    entries
+        .par_chunk_by(|a, b| a.same_group(b))
+        .for_each(|chunk| {
+            let thread = rayon::current_thread_index().unwrap_or(0) % threads.len();
+            let mut mine = threads[thread]
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (bodies, renderings) = &mut *mine;
+            let mut worker = Worker { bodies, renderings };
+            let mut group = Group::new(space);
+            for entry in chunk {
+                entry_files(&mut group, entry, &mut worker);
+            }
+            drop(mine);
+            let before = done.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            let n = before + chunk.len() as u64;
+            if n / 4096 != before / 4096 || n == total {
                 progress.planned(n, total);
             }
-            local
+        });
+    let mut bodies = threads
+        .into_iter()
+        .map(|t| {
+            t.into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0
         })
-        .reduce(Local::default, Local::merge);
+        .fold(Bodies::default(), Bodies::merge);
     // What a web server answers when the tree has nothing for a request.
-    let mut local = local;
-    local.add(EMPTY_FILE.to_owned(), crate::render::EMPTY.to_owned());
+    let empty = bodies.intern(crate::render::EMPTY.to_owned());
+    bodies.file(EMPTY_FILE.to_owned(), empty);
     if space.routes.iter().any(|rs| rs.route.is_json()) {
-        local.add(NOT_FOUND_FILE.to_owned(), String::new());
+        let marker = bodies.intern(String::new());
+        bodies.file(NOT_FOUND_FILE.to_owned(), marker);
     }
     let mut plan = Plan {
-        files: local.files,
-        bodies: local.bodies,
-        refused: local.refused,
+        files: bodies.files,
+        bodies: bodies.bodies,
+        refused: bodies.refused,
     };
     plan.files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     plan
@@ -191,3 +179,6 @@ impl Plan {
             .sum()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,180 @@
+//! A rule's fields and how each one tests a query, in the order Balrog tests
+//! them: the SQL pre-filter (plain equality or a NULL column), then the
+//! Python matchers.
+
+use crate::model::rule::Rule;
+
+use super::matchers::{EngineError, QueryVersion, VersionClass, match_boolean};
+use super::request::Query;
+
+/// A rule field, in the order Balrog tests them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Field {
+    Product,
+    BuildTarget,
+    HeaderArchitecture,
+    DistVersion,
+    Channel,
+    Version,
+    BuildId,
+    Memory,
+    OsVersion,
+    InstructionSet,
+    Distribution,
+    Locale,
+    Mig64,
+    Jaws,
+}
+
+impl Field {
+    pub(crate) const ALL: [Field; 14] = [
+        Field::Product,
+        Field::BuildTarget,
+        Field::HeaderArchitecture,
+        Field::DistVersion,
+        Field::Channel,
+        Field::Version,
+        Field::BuildId,
+        Field::Memory,
+        Field::OsVersion,
+        Field::InstructionSet,
+        Field::Distribution,
+        Field::Locale,
+        Field::Mig64,
+        Field::Jaws,
+    ];
+
+    /// The rule's value of this field as written, if it sets one.
+    pub(crate) fn of(self, rule: &Rule) -> Option<String> {
+        match self {
+            Field::Product => rule.product.clone(),
+            Field::BuildTarget => rule.build_target.clone(),
+            Field::HeaderArchitecture => rule.header_architecture.clone(),
+            Field::DistVersion => rule.dist_version.clone(),
+            Field::Channel => rule.channel.as_ref().map(|c| c.raw.clone()),
+            Field::Version => rule.version.as_ref().map(|v| v.raw.clone()),
+            Field::BuildId => rule.build_id.as_ref().map(|b| b.raw.clone()),
+            Field::Memory => rule.memory.as_ref().map(|m| m.raw.clone()),
+            Field::OsVersion => rule.os_version.as_ref().map(|o| o.raw.clone()),
+            Field::InstructionSet => rule.instruction_set.as_ref().map(|c| c.raw.clone()),
+            Field::Distribution => rule.distribution.as_ref().map(|c| c.raw.clone()),
+            Field::Locale => rule.locale.as_ref().map(|c| c.raw.clone()),
+            Field::Mig64 => rule.mig64.map(|b| b.to_string()),
+            Field::Jaws => rule.jaws.map(|b| b.to_string()),
+        }
+    }
+
+    /// Whether the rule sets this field (a field it leaves empty matches
+    /// every query).
+    pub(crate) fn is_set(self, rule: &Rule) -> bool {
+        match self {
+            Field::Product => rule.product.is_some(),
+            Field::BuildTarget => rule.build_target.is_some(),
+            Field::HeaderArchitecture => rule.header_architecture.is_some(),
+            Field::DistVersion => rule.dist_version.is_some(),
+            Field::Channel => rule.channel.is_some(),
+            Field::Version => rule.version.is_some(),
+            Field::BuildId => rule.build_id.is_some(),
+            Field::Memory => rule.memory.is_some(),
+            Field::OsVersion => rule.os_version.is_some(),
+            Field::InstructionSet => rule.instruction_set.is_some(),
+            Field::Distribution => rule.distribution.is_some(),
+            Field::Locale => rule.locale.is_some(),
+            Field::Mig64 => rule.mig64.is_some(),
+            Field::Jaws => rule.jaws.is_some(),
+        }
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Field::Product => "product",
+            Field::BuildTarget => "buildTarget",
+            Field::HeaderArchitecture => "headerArchitecture",
+            Field::DistVersion => "distVersion",
+            Field::Channel => "channel",
+            Field::Version => "version",
+            Field::BuildId => "buildID",
+            Field::Memory => "memory",
+            Field::OsVersion => "osVersion",
+            Field::InstructionSet => "instructionSet",
+            Field::Distribution => "distribution",
+            Field::Locale => "locale",
+            Field::Mig64 => "mig64",
+            Field::Jaws => "jaws",
+        }
+    }
+
+    /// Whether `q` fails this field of `rule`. Errors are Balrog's 400s and
+    /// 500s raised while matching.
+    pub(crate) fn rejects(
+        self,
+        rule: &Rule,
+        q: &Query,
+        qv: &QueryVersion<'_>,
+    ) -> Result<bool, EngineError> {
+        Ok(match self {
+            Field::Product => rule.product.as_ref().is_some_and(|p| *p != q.product),
+            Field::BuildTarget => rule
+                .build_target
+                .as_ref()
+                .is_some_and(|b| *b != q.build_target),
+            Field::HeaderArchitecture => rule
+                .header_architecture
+                .as_ref()
+                .is_some_and(|h| q.header_architecture != Some(h.as_str())),
+            Field::DistVersion => rule
+                .dist_version
+                .as_ref()
+                .is_some_and(|d| q.dist_version.as_deref() != Some(d.as_str())),
+            Field::Channel => match &rule.channel {
+                Some(c) => !c.matches_channel(&q.channel, q.fallback_channel())?,
+                None => false,
+            },
+            Field::Version => match &rule.version {
+                Some(v) => !v.matches(qv, VersionClass::for_product(&q.product))?,
+                None => false,
+            },
+            Field::BuildId => match &rule.build_id {
+                Some(b) => !b.matches(q.build_id_or_empty())?,
+                None => false,
+            },
+            Field::Memory => match &rule.memory {
+                Some(m) => !m.matches(q.memory())?,
+                None => false,
+            },
+            Field::OsVersion => rule
+                .os_version
+                .as_ref()
+                .is_some_and(|o| !o.matches(q.os_version_or_empty())),
+            Field::InstructionSet => rule
+                .instruction_set
+                .as_ref()
+                .is_some_and(|i| !i.matches(q.instruction_set())),
+            Field::Distribution => rule
+                .distribution
+                .as_ref()
+                .is_some_and(|d| !d.matches(Some(q.distribution_or_empty()))),
+            Field::Locale => rule
+                .locale
+                .as_ref()
+                .is_some_and(|l| !l.matches(Some(q.locale_or_empty()))),
+            Field::Mig64 => !match_boolean(rule.mig64, q.mig64),
+            Field::Jaws => !match_boolean(rule.jaws, q.jaws()),
+        })
+    }
+}
+
+/// The first field of `rule` that `q` does not match, or `None` when the
+/// rule matches. Errors are Balrog's 400s and 500s raised while matching.
+pub(crate) fn first_mismatch(
+    rule: &Rule,
+    q: &Query,
+    qv: &QueryVersion<'_>,
+) -> Result<Option<Field>, EngineError> {
+    for field in Field::ALL {
+        if field.rejects(rule, q, qv)? {
+            return Ok(Some(field));
+        }
+    }
+    Ok(None)
+}

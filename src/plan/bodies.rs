@@ -1,0 +1,63 @@
+//! Distinct response bodies, interned by digest, with the files that hold
+//! them: one store per worker, folded together at the end.
+
+use std::collections::HashMap;
+
+use super::Body;
+
+/// The bodies and files one worker has planned.
+#[derive(Default)]
+pub(super) struct Bodies {
+    index: HashMap<[u8; 32], u32>,
+    pub(super) bodies: Vec<Body>,
+    pub(super) files: Vec<(String, u32)>,
+    /// Entries Balrog would refuse or fail on.
+    pub(super) refused: u64,
+}
+
+impl Bodies {
+    /// The id of `text`, storing it when it is new.
+    pub(super) fn intern(&mut self, text: String) -> u32 {
+        self.add(&Body::of(text))
+    }
+
+    /// The id of `body`, storing it when it is new.
+    pub(super) fn add(&mut self, body: &Body) -> u32 {
+        match self.index.get(&body.sha256) {
+            Some(id) => *id,
+            None => self.store(body.clone()),
+        }
+    }
+
+    fn store(&mut self, body: Body) -> u32 {
+        let id = u32::try_from(self.bodies.len()).expect("fewer than 4 billion distinct bodies");
+        self.index.insert(body.sha256, id);
+        self.bodies.push(body);
+        id
+    }
+
+    /// A file holding body `id`.
+    pub(super) fn file(&mut self, path: String, id: u32) {
+        self.files.push((path, id));
+    }
+
+    /// Folds `other` into `self`, renumbering its bodies.
+    pub(super) fn merge(mut self, other: Bodies) -> Bodies {
+        let renumber: Vec<u32> = other
+            .bodies
+            .into_iter()
+            .map(|body| match self.index.get(&body.sha256) {
+                Some(id) => *id,
+                None => self.store(body),
+            })
+            .collect();
+        self.files.extend(
+            other
+                .files
+                .into_iter()
+                .map(|(p, id)| (p, renumber[id as usize])),
+        );
+        self.refused += other.refused;
+        self
+    }
+}

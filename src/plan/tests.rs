@@ -1,0 +1,121 @@
+//! The plan holds, for every entry and variant, exactly the answer `query`
+//! gives it: the shortcuts of `group.rs` (shortlists, shared evaluations,
+//! shared renderings) change nothing.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::load::load_site;
+use crate::model::Site;
+use crate::respond::answer_entry;
+use crate::space::{Space, Variant};
+
+use super::{Quiet, plan};
+
+/// Every planned file against `answer_entry`, and every entry's variants
+/// without a file of their own against the plain answer. Returns the
+/// number of answers checked.
+fn plan_matches_query(site: &Site) -> usize {
+    let space = Space::new(site, &[]);
+    let plan = plan(&space, &Quiet);
+    let files: HashMap<&str, &[u8]> = plan
+        .files
+        .iter()
+        .map(|(p, id)| (p.as_str(), &*plan.body(*id).bytes))
+        .collect();
+    let mut checked = 0;
+    for entry in space.entries() {
+        let plain_path = entry.path(&Variant::default());
+        for variant in space.variants_of(&entry) {
+            let r = answer_entry(&space, &entry, &variant);
+            let path = entry.path(&variant);
+            if r.status != 200 {
+                if variant.is_plain() {
+                    let marker = format!("{path}.404");
+                    assert!(files.contains_key(marker.as_str()), "{marker} missing");
+                }
+                continue;
+            }
+            let held = files
+                .get(path.as_str())
+                .or_else(|| files.get(plain_path.as_str()))
+                .unwrap_or_else(|| panic!("no file for {path}"));
+            assert_eq!(
+                String::from_utf8_lossy(held),
+                r.body,
+                "{path}: the plan differs from query"
+            );
+            checked += 1;
+        }
+    }
+    checked
+}
+
+fn loaded(dir: &Path) -> Site {
+    let loaded = load_site(dir).expect("a site");
+    let errors: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.code.name(), d.message))
+        .collect();
+    assert!(errors.is_empty(), "the site has errors: {errors:#?}");
+    loaded.site
+}
+
+#[test]
+fn the_demo_plan_is_what_query_answers() {
+    let site = loaded(Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert!(plan_matches_query(&site) > 1000);
+}
+
+#[test]
+fn a_synthetic_firefox_plan_is_what_query_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::synth::write(dir.path(), &crate::synth::site(0.01, 5)).unwrap();
+    let site = loaded(dir.path());
+    assert!(plan_matches_query(&site) > 10_000);
+}
+
+/// Rules that read what differs within a group (osVersion, memory,
+/// instructionSet, distribution, jaws, mig64) at several priorities, one
+/// erroring only for some classes, throttles and pins, so that groups mix
+/// shared and per-entry evaluations.
+#[test]
+fn rules_reading_varying_values_plan_as_query_answers() {
+    let release = |name: &str, version: &str, build: &str| {
+        format!(
+            "name: {name}\nschema_version: 4\nappVersion: \"{version}\"\ndisplayVersion: \"{version}\"\nplatformVersion: \"{version}\"\nhashFunction: sha512\nfileUrls:\n  \"*\":\n    completes: {{\"*\": \"http://a.com/{name}-%LOCALE%\"}}\n    partials: {{r1: \"http://a.com/{name}-from-r1\"}}\nplatforms:\n  WINNT_x86_64-msvc:\n    buildID: \"{build}\"\n    OS_FTP: win64\n    OS_BOUNCER: win64\n    locales:\n      de:\n        completes: [{{from: \"*\", filesize: 1, hashValue: h}}]\n        partials: [{{from: r1, filesize: 1, hashValue: h}}]\n      fr:\n        completes: [{{from: \"*\", filesize: 1, hashValue: h}}]\n"
+        )
+    };
+    let (r1, r2, r3) = (
+        release("r1", "1.0", "100"),
+        release("r2", "2.0", "200"),
+        release("r3", "3.0", "300"),
+    );
+    let rules = "\
+- {rule_id: 1, priority: 100, product: b, channel: release, mapping: r3, fallbackMapping: r2, backgroundRate: 50}
+- {rule_id: 2, priority: 200, product: b, channel: release, osVersion: \"Windows_NT 6.1\", mapping: r2}
+- {rule_id: 3, priority: 50, product: b, channel: release, memory: \"<2048\", mapping: r1}
+- {rule_id: 4, priority: 300, product: b, channel: release, memory: \"<1024\", version: \"<2.0\", mapping: r2}
+- {rule_id: 5, priority: 150, product: b, channel: release, instructionSet: SSE2, mapping: r2}
+- {rule_id: 6, priority: 400, product: b, channel: beta, distribution: acme, mapping: r1}
+- {rule_id: 7, priority: 100, product: b, channel: beta, mapping: r3}
+- {rule_id: 8, priority: 500, product: b, channel: beta, jaws: true, mapping: r1}
+- {rule_id: 9, priority: 600, product: b, channel: release, mig64: true, mapping: r3}
+";
+    let config = "allowlist:\n  a.com: [b]\nchannels: [release, beta]\nvalues:\n  distribution: [default, acme]\n  osVersion: [\"Windows_NT 6.1\", \"Windows_NT 10.0\"]\npins:\n  - {product: b, channel: release, version: \"2.\", mapping: r2}\n";
+    let dir = tempfile::tempdir().unwrap();
+    crate::testing::write_files(
+        dir.path(),
+        &[
+            ("cinder.yml", config),
+            ("rules/r.yml", rules),
+            ("releases/r1.yml", &r1),
+            ("releases/r2.yml", &r2),
+            ("releases/r3.yml", &r3),
+        ],
+    );
+    let site = loaded(dir.path());
+    assert!(plan_matches_query(&site) > 100);
+}
