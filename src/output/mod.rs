@@ -6,12 +6,12 @@
 //! then swaps the symlink with one `rename`, so a build that fails or is killed
 //! at any moment leaves the published tree as it was.
 //!
-//! Generations share what did not change: below a depth chosen from the plan,
-//! each directory is a symlink to a content-addressed subtree in
-//! `.public.cinder/trees/` ([`subtrees`]), and a build makes only the subtrees
-//! the store lacks, plus the generation's top part (the directories above
-//! that depth, the symlinks and the few files there). Every file is a hard
-//! link to a store of distinct bodies (`.public.cinder/blobs/`, [`blobs`]), so
+//! Generations share what did not change: each directory at a depth chosen
+//! from the plan is a symlink to a content-addressed subtree in
+//! `.public.cinder/trees/` (`subtrees.rs`), and a build makes only the
+//! subtrees the store lacks, plus the generation's top part (the directories
+//! above that depth, the symlinks and the few files there). Every file is a hard
+//! link to a store of distinct bodies (`.public.cinder/blobs/`, `blobs.rs`), so
 //! each distinct body is written once. Each generation has its manifest
 //! (every file's path, size and SHA-256) at its root; a build whose plan
 //! matches the published manifest touches nothing.
@@ -20,7 +20,8 @@
 //! reading it; it allows a rollback), older ones are removed, then the
 //! subtrees no kept generation uses, then the bodies nothing links to.
 //!
-//! Whatever reads or copies the published tree must follow symlinks.
+//! Whatever reads or copies the published tree must follow symlinks (web
+//! servers do by default; `cp -rL`, `rsync -aL`).
 
 mod blobs;
 pub(crate) mod manifest;
