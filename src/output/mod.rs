@@ -4,24 +4,42 @@
 //! The published path (`public`) is a symlink to a generation directory in a
 //! hidden sibling (`.public.cinder/gen-N`). A build fills a new generation and
 //! then swaps the symlink with one `rename`, so a build that fails or is killed
-//! at any moment leaves the published tree as it was. Files are hard links:
-//! unchanged ones to the previous generation's, new ones to a store of
-//! distinct bodies, so each distinct body is written once. A build whose plan
+//! at any moment leaves the published tree as it was.
+//!
+//! Generations share what did not change: each directory at a depth chosen
+//! from the plan is a symlink to a content-addressed subtree in
+//! `.public.cinder/trees/` (`subtrees.rs`), and a build makes only the
+//! subtrees the store lacks, plus the generation's top part (the directories
+//! above that depth, the symlinks and the few files there). Every file is a hard
+//! link to a store of distinct bodies (`.public.cinder/blobs/`, `blobs.rs`), so
+//! each distinct body is written once. Each generation has its manifest
+//! (every file's path, size and SHA-256) at its root; a build whose plan
 //! matches the published manifest touches nothing.
+//!
+//! After the swap the previous generation is kept (requests may still be
+//! reading it; it allows a rollback), older ones are removed, then the
+//! subtrees no kept generation uses, then the bodies nothing links to.
+//!
+//! Whatever reads or copies the published tree must follow symlinks (web
+//! servers do by default; `cp -rL`, `rsync -aL`).
 
+mod blobs;
 pub(crate) mod manifest;
+mod subtrees;
 
 use std::collections::HashSet;
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::app::Error;
 use crate::plan::Plan;
+
+use blobs::Blobs;
+use subtrees::Layout;
 
 /// What a publication did.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -99,14 +117,14 @@ fn generation_dir(state: &Path, generation: u64) -> PathBuf {
     state.join(format!("gen-{generation}"))
 }
 
-/// Which planned files are unchanged from the published manifest, and how
-/// many published files are gone. Both lists are sorted by path.
-fn compare(plan: &Plan, manifest: &Path) -> Result<(Vec<bool>, u64), Error> {
-    let mut unchanged = vec![false; plan.files.len()];
+/// How many planned files are unchanged from the published manifest, and
+/// how many published files are gone. Both lists are sorted by path.
+fn compare(plan: &Plan, manifest: &Path) -> Result<(u64, u64), Error> {
+    let mut unchanged = 0;
     let mut removed = 0;
     let lines = match manifest::read(manifest) {
         Ok(lines) => lines,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok((unchanged, 0)),
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok((0, 0)),
         Err(e) => return Err(Error::read(manifest, e)),
     };
     let mut i = 0;
@@ -117,7 +135,9 @@ fn compare(plan: &Plan, manifest: &Path) -> Result<(Vec<bool>, u64), Error> {
         }
         if i < plan.files.len() && plan.files[i].0 == line.path {
             let body = plan.body(plan.files[i].1);
-            unchanged[i] = body.sha256 == line.sha256 && body.bytes.len() as u64 == line.size;
+            if body.sha256 == line.sha256 && body.bytes.len() as u64 == line.size {
+                unchanged += 1;
+            }
             i += 1;
         } else {
             removed += 1;
@@ -126,79 +146,12 @@ fn compare(plan: &Plan, manifest: &Path) -> Result<(Vec<bool>, u64), Error> {
     Ok((unchanged, removed))
 }
 
-/// The store of distinct bodies that new files are linked to. Hard links are
-/// limited per file (65,000 on ext4): when the file system refuses another,
-/// the body gets a further copy (a "shard").
-struct Blobs<'p> {
-    dir: PathBuf,
-    plan: &'p Plan,
-    /// Per body: the shard new links go to.
-    shard: Vec<AtomicU32>,
-    grow: Mutex<()>,
-}
-
-impl Blobs<'_> {
-    fn path(&self, body: u32, shard: u32) -> PathBuf {
-        self.dir.join(format!(
-            "{}.{shard}",
-            manifest::hex(&self.plan.body(body).sha256)
-        ))
-    }
-
-    /// Makes sure a shard of a body exists, writing it atomically if not.
-    fn ensure(&self, body: u32, shard: u32) -> Result<PathBuf, Error> {
-        let path = self.path(body, shard);
-        if path.exists() {
-            return Ok(path);
-        }
-        let tmp = self.dir.join(format!(
-            "tmp-{}-{body}-{shard}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        std::fs::write(&tmp, &self.plan.body(body).bytes).map_err(|e| Error::write(&tmp, e))?;
-        // Link rather than rename: renaming over a blob another thread just
-        // made would unlink the inode it may be linking from, and Linux
-        // refuses to link an inode with no links left (ENOENT).
-        let linked = std::fs::hard_link(&tmp, &path);
-        let _ = std::fs::remove_file(&tmp);
-        match linked {
-            Ok(()) => Ok(path),
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(path),
-            Err(e) => Err(Error::write(&path, e)),
-        }
-    }
-
-    /// Links `dest` to a shard of `body`, moving on to a new shard when one is full.
-    fn link(&self, body: u32, dest: &Path) -> Result<(), Error> {
-        loop {
-            let shard = self.shard[body as usize].load(Ordering::Acquire);
-            let blob = self.ensure(body, shard)?;
-            match std::fs::hard_link(&blob, dest) {
-                Ok(()) => return Ok(()),
-                Err(e) if e.raw_os_error() == Some(31) || e.kind() == ErrorKind::TooManyLinks => {
-                    let _guard = self
-                        .grow
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    let _ = self.shard[body as usize].compare_exchange(
-                        shard,
-                        shard + 1,
-                        Ordering::AcqRel,
-                        Ordering::Acquire,
-                    );
-                }
-                Err(e) => return Err(Error::write(dest, e)),
-            }
-        }
-    }
-}
-
-/// Creates every directory the plan's files need, each once, parents first.
-fn make_dirs(root: &Path, plan: &Plan) -> Result<(), Error> {
+/// Creates every directory under `root` that `paths` (relative, `/`-separated)
+/// need, each once, parents first.
+fn make_dirs<'a>(root: &Path, paths: impl IntoIterator<Item = &'a str>) -> Result<(), Error> {
     let mut made: HashSet<&str> = HashSet::new();
     let mut last: Option<&str> = None;
-    for (path, _) in &plan.files {
+    for path in paths {
         let Some((dir, _)) = path.rsplit_once('/') else {
             continue;
         };
@@ -225,7 +178,24 @@ fn make_dirs(root: &Path, plan: &Plan) -> Result<(), Error> {
     Ok(())
 }
 
-/// Removes a directory tree, in parallel.
+/// Counts the files placed and reports progress.
+struct Counter<'a> {
+    done: AtomicU64,
+    total: u64,
+    progress: &'a dyn WriteProgress,
+}
+
+impl Counter<'_> {
+    fn add(&self, n: u64) {
+        let before = self.done.fetch_add(n, Ordering::Relaxed);
+        let now = before + n;
+        if before / 8192 != now / 8192 || now == self.total {
+            self.progress.wrote(now, self.total);
+        }
+    }
+}
+
+/// Removes a directory tree, in parallel, without following symlinks.
 fn remove_tree(dir: &Path) -> std::io::Result<()> {
     let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.par_iter().try_for_each(|e| {
@@ -260,14 +230,13 @@ pub(crate) fn publish(
     let current = current_generation(out, &state)?;
     let (unchanged, removed) = match current {
         Some(g) => compare(plan, &generation_dir(&state, g).join(manifest::NAME))?,
-        None => (vec![false; plan.files.len()], 0),
+        None => (0, 0),
     };
-    let kept = unchanged.iter().filter(|u| **u).count() as u64;
     let mut summary = Summary {
         files: plan.files.len() as u64,
         distinct: plan.bodies.len() as u64,
-        written: plan.files.len() as u64 - kept,
-        unchanged: kept,
+        written: plan.files.len() as u64 - unchanged,
+        unchanged,
         removed,
         bytes: plan.bytes(),
         seconds: 0.0,
@@ -285,35 +254,30 @@ pub(crate) fn publish(
         .max(current.map_or(1, |c| c + 1));
     let staging = state.join(format!("gen-{next}.tmp"));
     std::fs::create_dir(&staging).map_err(|e| Error::write(&staging, e))?;
-    make_dirs(&staging, plan)?;
-    let blobs = Blobs {
-        dir: state.join("blobs"),
-        plan,
-        shard: (0..plan.bodies.len()).map(|_| AtomicU32::new(0)).collect(),
-        grow: Mutex::new(()),
+    let store = state.join(subtrees::STORE);
+    std::fs::create_dir_all(&store).map_err(|e| Error::write(&store, e))?;
+    let layout = Layout::of(plan);
+    let blobs = Blobs::new(state.join("blobs"), plan);
+    let counter = Counter {
+        done: AtomicU64::new(0),
+        total: plan.files.len() as u64,
+        progress,
     };
-    let previous = current.map(|g| generation_dir(&state, g));
-    let done = AtomicU64::new(0);
-    let total = plan.files.len() as u64;
-    plan.files
-        .par_iter()
-        .enumerate()
-        .with_min_len(256)
-        .try_for_each(|(i, (path, body))| {
-            let dest = staging.join(path);
-            let linked = unchanged[i]
-                && previous
-                    .as_ref()
-                    .is_some_and(|prev| std::fs::hard_link(prev.join(path), &dest).is_ok());
-            if !linked {
-                blobs.link(*body, &dest)?;
-            }
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if n.is_multiple_of(8192) || n == total {
-                progress.wrote(n, total);
-            }
-            Ok::<(), Error>(())
-        })?;
+    // The subtrees first, then the top part that links to them.
+    subtrees::fill_store(&store, plan, &layout, &blobs, &counter)?;
+    let top = || layout.top.iter().map(|&i| plan.files[i].0.as_str());
+    make_dirs(
+        &staging,
+        top().chain(layout.subtrees.iter().map(|s| s.path(plan))),
+    )?;
+    subtrees::link_into(&staging, plan, &layout)?;
+    layout.top.par_iter().with_min_len(256).try_for_each(|&i| {
+        let (path, body) = &plan.files[i];
+        blobs.link(*body, &staging.join(path))?;
+        counter.add(1);
+        Ok::<(), Error>(())
+    })?;
+    subtrees::write_list(&staging.join(subtrees::LIST), &layout.entries())?;
     let manifest_path = staging.join(manifest::NAME);
     manifest::write(
         &manifest_path,
@@ -340,14 +304,19 @@ pub(crate) fn publish(
     summary.generation = Some(next);
 
     // Keep the generation just replaced (requests may still be reading it;
-    // it also allows a rollback); remove older ones and unused blobs.
+    // it also allows a rollback); remove older ones, then the subtrees and
+    // blobs nothing uses any more.
+    let mut kept = vec![final_dir];
     for g in existing_generations(&state) {
-        if g != next && Some(g) != current {
-            let dir = generation_dir(&state, g);
+        let dir = generation_dir(&state, g);
+        if Some(g) == current {
+            kept.push(dir);
+        } else if g != next {
             remove_tree(&dir).map_err(|e| Error::write(&dir, e))?;
         }
     }
-    collect_blobs(&state.join("blobs"));
+    subtrees::collect(&store, &kept)?;
+    blobs::collect(&state.join("blobs"));
     let _ = std::io::stderr().flush();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
@@ -368,7 +337,8 @@ fn existing_generations(state: &Path) -> Vec<u64> {
         .collect()
 }
 
-/// Removes what a killed build left: unfinished generations and temporary blobs.
+/// Removes what a killed build left: unfinished generations and subtrees,
+/// and temporary blobs.
 fn clean_leftovers(state: &Path, out: &Path) {
     if let Ok(entries) = std::fs::read_dir(state) {
         for e in entries.filter_map(Result::ok) {
@@ -379,35 +349,13 @@ fn clean_leftovers(state: &Path, out: &Path) {
             }
         }
     }
-    if let Ok(entries) = std::fs::read_dir(state.join("blobs")) {
-        for e in entries.filter_map(Result::ok) {
-            if e.file_name().to_string_lossy().starts_with("tmp-") {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
+    subtrees::clean_leftovers(&state.join(subtrees::STORE));
+    blobs::clean_leftovers(&state.join("blobs"));
     let link_tmp = out.with_file_name(format!(
         ".{}.cinder-link",
         out.file_name().unwrap_or_default().to_string_lossy()
     ));
     let _ = std::fs::remove_file(link_tmp);
-}
-
-/// Removes blobs no tree links to any more.
-fn collect_blobs(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.par_iter().for_each(|e| {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            if e.metadata().is_ok_and(|m| m.nlink() <= 1) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    });
 }
 
 #[cfg(unix)]
@@ -421,4 +369,143 @@ fn symlink(_target: &Path, _link: &Path) -> std::io::Result<()> {
         ErrorKind::Unsupported,
         "publishing a tree needs symbolic links",
     ))
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::collections::BTreeSet;
+    use std::sync::Arc;
+
+    use sha2::{Digest, Sha256};
+
+    use super::*;
+    use crate::plan::Body;
+
+    /// A plan of `(path, body)` files.
+    pub(crate) fn plan(files: &[(&str, &str)]) -> Plan {
+        let mut bodies: Vec<Body> = Vec::new();
+        let mut out = Vec::new();
+        for (path, text) in files {
+            let sha256: [u8; 32] = Sha256::digest(text.as_bytes()).into();
+            let id = bodies
+                .iter()
+                .position(|b| b.sha256 == sha256)
+                .unwrap_or_else(|| {
+                    bodies.push(Body {
+                        bytes: Arc::from(text.as_bytes()),
+                        sha256,
+                    });
+                    bodies.len() - 1
+                });
+            out.push(((*path).to_owned(), u32::try_from(id).unwrap()));
+        }
+        out.sort();
+        Plan {
+            files: out,
+            bodies,
+            refused: 0,
+        }
+    }
+
+    struct Silent;
+
+    impl WriteProgress for Silent {
+        fn wrote(&self, _done: u64, _total: u64) {}
+    }
+
+    fn site(fr: &str) -> Plan {
+        let mut files = vec![("cinder-empty.xml".to_owned(), "")];
+        for locale in ["de", "en", "fr"] {
+            for os in ["linux", "mac", "win"] {
+                for n in 0..100 {
+                    let body = if (locale, os, n) == ("fr", "linux", 0) {
+                        fr
+                    } else {
+                        "none"
+                    };
+                    files.push((format!("update/{locale}/{os}/{n}.xml"), body));
+                }
+            }
+        }
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, b)| (p.as_str(), *b)).collect();
+        plan(&files)
+    }
+
+    fn store(state: &Path) -> BTreeSet<String> {
+        std::fs::read_dir(state.join(subtrees::STORE))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    fn listed(generation: &Path) -> BTreeSet<String> {
+        std::fs::read_to_string(generation.join(subtrees::LIST))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn subtrees_are_shared_linked_relatively_and_collected() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let state = dir.path().join(".public.cinder");
+        let first = publish(&site("a"), &out, &Silent).unwrap();
+        assert_eq!(first.generation, Some(1));
+        // 901 files and 13 directories: the cut is at `update/LOCALE` (at
+        // `update`, one subtree would hold them all), where `de` and `en`
+        // are the same subtree.
+        let link = state.join("gen-1/update/de");
+        let target = std::fs::read_link(&link).unwrap();
+        let gen1 = listed(&state.join("gen-1"));
+        assert_eq!(gen1.len(), 2);
+        let de = target.file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!(target, Path::new("../../trees").join(&de));
+        assert_eq!(
+            std::fs::read_link(state.join("gen-1/update/en")).unwrap(),
+            target
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("update/fr/linux/0.xml")).unwrap(),
+            "a"
+        );
+        assert_eq!(store(&state), gen1);
+
+        // Nothing changed: nothing written.
+        let again = publish(&site("a"), &out, &Silent).unwrap();
+        assert_eq!((again.generation, again.written), (None, 0));
+
+        // A generation published before subtrees (no list) may use any of
+        // them: none is removed while it is kept. A killed build's
+        // unfinished subtree is removed.
+        std::fs::remove_file(state.join("gen-1").join(subtrees::LIST)).unwrap();
+        let unfinished = state.join(subtrees::STORE).join("tmp-1-abc");
+        std::fs::create_dir_all(unfinished.join("x")).unwrap();
+        let second = publish(&site("b"), &out, &Silent).unwrap();
+        assert_eq!((second.generation, second.written), (Some(2), 1));
+        assert!(!unfinished.exists());
+        let gen2 = listed(&state.join("gen-2"));
+        assert_eq!(gen2.len(), 2);
+        assert!(gen2.contains(&de), "the unchanged subtree is reused");
+        assert_eq!(store(&state), &gen1 | &gen2);
+
+        let third = publish(&site("c"), &out, &Silent).unwrap();
+        assert_eq!(third.generation, Some(3));
+        assert!(!state.join("gen-1").exists());
+        let gen3 = listed(&state.join("gen-3"));
+        assert_eq!(store(&state), &gen2 | &gen3);
+        assert_eq!(
+            std::fs::read_to_string(out.join("update/fr/linux/0.xml")).unwrap(),
+            "c"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("update/en/mac/7.xml")).unwrap(),
+            "none"
+        );
+        // The old body "a" is linked from nothing any more.
+        let blobs = std::fs::read_dir(state.join("blobs")).unwrap().count();
+        assert_eq!(blobs, 4, "bodies \"\", none, b and c");
+    }
 }

@@ -1,6 +1,8 @@
 //! `cinder build`: the tree, its manifest, rebuilds, determinism, and
 //! atomic publication (kill -9 at any moment leaves the published tree whole).
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -163,6 +165,22 @@ fn output_is_identical_whatever_the_thread_count() {
     let a = std::fs::read(one.join("cinder-manifest.tsv")).unwrap();
     let b = std::fs::read(two.join("cinder-manifest.tsv")).unwrap();
     assert!(a == b, "the manifests differ");
+    // The same subtrees, linked from the same places.
+    let links = |root: &Path| -> Vec<(PathBuf, PathBuf)> {
+        let generation = std::fs::canonicalize(root).unwrap();
+        walkdir::WalkDir::new(&generation)
+            .sort_by_file_name()
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(walkdir::DirEntry::path_is_symlink)
+            .map(|e| {
+                let rel = e.path().strip_prefix(&generation).unwrap().to_owned();
+                (rel, std::fs::read_link(e.path()).unwrap())
+            })
+            .collect()
+    };
+    assert!(!links(&one).is_empty());
+    assert_eq!(links(&one), links(&two));
     verify_tree(&one);
     verify_tree(&two);
 }
@@ -221,7 +239,162 @@ fn a_build_killed_at_any_moment_leaves_the_published_tree_whole() {
         .filter(|p| p.to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    let unfinished: Vec<PathBuf> = std::fs::read_dir(s.path().join(".public.cinder/trees"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("tmp-"))
+        .collect();
+    assert!(unfinished.is_empty(), "{unfinished:?}");
+    // Subtrees the killed builds made that no kept generation uses are gone.
+    let state = s.path().join(".public.cinder");
+    let mut used = BTreeSet::new();
+    for g in generations(&state) {
+        used.extend(listed_trees(&g));
+    }
+    assert_eq!(
+        store_entries(&state)
+            .keys()
+            .cloned()
+            .collect::<BTreeSet<_>>(),
+        used
+    );
     let _ = finished;
+}
+
+/// The generation directories of a state directory.
+fn generations(state: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(state)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with("gen-") && !name.ends_with(".tmp")
+        })
+        .collect()
+}
+
+/// The subtrees a generation says it links to.
+fn listed_trees(generation: &Path) -> BTreeSet<String> {
+    std::fs::read_to_string(generation.join("cinder-trees.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The subtrees in the store, with their inode numbers.
+fn store_entries(state: &Path) -> BTreeMap<String, u64> {
+    std::fs::read_dir(state.join("trees"))
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().unwrap().ino(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn generations_share_unchanged_subtrees_and_unused_ones_are_collected() {
+    let s = Scratch::new();
+    let site = copy_demo(s.path());
+    let out = s.path().join("public");
+    let state = s.path().join(".public.cinder");
+    assert!(build(&site, &out, &[]).status.success());
+    let files = verify_tree(&out).len();
+    let gen1 = state.join("gen-1");
+    let first = listed_trees(&gen1);
+    let store = store_entries(&state);
+    assert_eq!(store.keys().cloned().collect::<BTreeSet<_>>(), first);
+
+    // Below the cut, directories are relative symlinks into the store; the
+    // generation itself holds few inodes.
+    let trees = std::fs::canonicalize(state.join("trees")).unwrap();
+    let mut own = 0;
+    let mut links = 0;
+    for e in walkdir::WalkDir::new(&gen1) {
+        let e = e.unwrap();
+        own += 1;
+        if e.path_is_symlink() {
+            links += 1;
+            let target = std::fs::read_link(e.path()).unwrap();
+            assert!(target.is_relative(), "{}", target.display());
+            let resolved = std::fs::canonicalize(e.path()).unwrap();
+            assert_eq!(
+                resolved.parent(),
+                Some(trees.as_path()),
+                "{}",
+                e.path().display()
+            );
+            let name = resolved.file_name().unwrap().to_string_lossy().into_owned();
+            assert!(first.contains(&name), "{name} is listed");
+        }
+    }
+    assert!(links > first.len(), "identical subtrees are stored once");
+    assert!(
+        own * 10 < files,
+        "{own} inodes in the generation for {files} files"
+    );
+
+    // End the beta: only the subtrees holding its files are new; the others
+    // are the same store entries, untouched.
+    let rules = site.join("rules/release.yml");
+    let text = std::fs::read_to_string(&rules)
+        .unwrap()
+        .replace("mapping: Ember-133.0b4", "mapping: Ember-133.0b3");
+    std::fs::write(&rules, text).unwrap();
+    assert!(build(&site, &out, &[]).status.success());
+    verify_tree(&out);
+    let second = listed_trees(&state.join("gen-2"));
+    let new: Vec<&String> = second.difference(&first).collect();
+    assert!(
+        !new.is_empty() && new.len() < second.len(),
+        "{} new of {}",
+        new.len(),
+        second.len()
+    );
+    let now = store_entries(&state);
+    for name in second.intersection(&first) {
+        assert_eq!(now[name], store[name], "{name} was reused as it was");
+    }
+    assert_eq!(
+        now.keys().cloned().collect::<BTreeSet<_>>(),
+        &first | &second,
+        "both kept generations' subtrees are kept"
+    );
+
+    // Drop a platform: the oldest generation goes, and with it the subtrees
+    // only it used, and the bodies only they linked to.
+    let dropped = std::fs::read_to_string(site.join("templates/ember.yml"))
+        .unwrap()
+        .replace("  Darwin_x86_64-gcc3: {alias: Darwin_aarch64-gcc3}\n", "");
+    std::fs::write(site.join("templates/ember.yml"), dropped).unwrap();
+    assert!(build(&site, &out, &[]).status.success());
+    verify_tree(&out);
+    assert!(!gen1.exists());
+    let third = listed_trees(&state.join("gen-3"));
+    assert!(
+        first.difference(&(&second | &third)).count() > 0,
+        "the first generation had subtrees of its own"
+    );
+    assert_eq!(
+        store_entries(&state)
+            .keys()
+            .cloned()
+            .collect::<BTreeSet<_>>(),
+        &second | &third
+    );
+    for blob in std::fs::read_dir(state.join("blobs")).unwrap() {
+        let blob = blob.unwrap();
+        assert!(
+            blob.metadata().unwrap().nlink() > 1,
+            "{:?} is used",
+            blob.path()
+        );
+    }
 }
 
 #[test]
