@@ -4,12 +4,14 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use sha2::{Digest, Sha256};
 
 use crate::app::{Context, Error, Status};
 use crate::cli::BuildArgs;
-use crate::output::{Summary, WriteProgress, publish};
+use crate::load::Loaded;
+use crate::output::{Inputs, Summary, WriteProgress, publish, unchanged};
 use crate::plan::{Progress, plan};
-use crate::requests::read_requests;
+use crate::requests::{Request, read_requests};
 use crate::space::Space;
 
 /// A progress bar on a terminal, nothing elsewhere.
@@ -88,28 +90,66 @@ pub(crate) fn run(ctx: Context, args: &BuildArgs) -> Result<Status, Error> {
         Some(out) => out.clone(),
         None => loaded.root.join(&site.config.output),
     };
+    let inputs = inputs(&loaded, &observed, args.allow_errors);
+    if let Some(summary) = unchanged(&out, &inputs)? {
+        // Same site files, scheduled changes, requests, options and cinder:
+        // the same tree, already published.
+        report(&out, &summary, None, started.elapsed().as_secs_f64());
+        return Ok(Status::Success);
+    }
     let space = Space::new(site, &observed);
     let bar = Bar::new("planning");
     let plan = plan(&space, &bar);
     bar.finish();
     let bar = Bar::new("writing");
-    let summary = publish(&plan, &out, &bar)?;
+    let summary = publish(&plan, &out, &inputs, &bar)?;
     bar.finish();
     report(
         &out,
         &summary,
-        plan.refused,
+        Some(plan.refused),
         started.elapsed().as_secs_f64(),
     );
     Ok(Status::Success)
 }
 
-fn report(out: &std::path::Path, s: &Summary, refused: u64, seconds: f64) {
+/// The digest of everything the tree depends on: the site's files as read,
+/// the scheduled changes in effect, the observed requests, the options, and
+/// the cinder binary itself (when it cannot be read, a digest no later
+/// build matches).
+fn inputs(loaded: &Loaded, observed: &[Request], allow_errors: bool) -> Inputs {
+    let mut h = Sha256::new();
+    h.update(b"cinder build inputs 1\n");
+    match std::env::current_exe().and_then(std::fs::read) {
+        Ok(exe) => h.update(Sha256::digest(&exe)),
+        Err(_) => h.update(format!("{:?}", std::time::SystemTime::now())),
+    }
+    for file in loaded.sources.iter() {
+        let path = file.display.to_string_lossy();
+        h.update((path.len() as u64).to_le_bytes());
+        h.update(path.as_bytes());
+        h.update((file.text.len() as u64).to_le_bytes());
+        h.update(file.text.as_bytes());
+    }
+    for t in loaded.schedule.iter().filter(|t| **t <= loaded.at) {
+        h.update(format!("scheduled {t:?}\n"));
+    }
+    h.update(format!("{observed:?}\nallow_errors {allow_errors}\n"));
+    Inputs {
+        digest: h.finalize().into(),
+    }
+}
+
+/// The summary line; `refused` is `None` when nothing was planned (the
+/// inputs were those of the published tree).
+fn report(out: &std::path::Path, s: &Summary, refused: Option<u64>, seconds: f64) {
     let mut err = std::io::stderr().lock();
-    let state = match s.generation {
-        Some(g) => format!("published generation {g}"),
-        None => "nothing changed".to_owned(),
+    let state = match (s.generation, refused) {
+        (Some(g), _) => format!("published generation {g}"),
+        (None, Some(_)) => "nothing changed".to_owned(),
+        (None, None) => "nothing changed: same site, schedule and cinder".to_owned(),
     };
+    let refused = refused.unwrap_or(0);
     let _ = writeln!(
         err,
         "built `{}` ({state}): {} files, {} distinct bodies; {} written, {} unchanged, {} removed; {} in {:.2} s",

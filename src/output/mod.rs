@@ -24,8 +24,11 @@
 //! servers do by default; `cp -rL`, `rsync -aL`).
 
 mod blobs;
+mod inputs;
 pub(crate) mod manifest;
 mod subtrees;
+
+pub(crate) use inputs::{Inputs, unchanged};
 
 use std::collections::HashSet;
 use std::io::{ErrorKind, Write};
@@ -63,7 +66,7 @@ pub(crate) trait WriteProgress: Sync {
 }
 
 /// Where a tree's generations, blobs and lock live: `.NAME.cinder` beside `out`.
-fn state_dir(out: &Path) -> Result<PathBuf, Error> {
+pub(super) fn state_dir(out: &Path) -> Result<PathBuf, Error> {
     let name = out.file_name().ok_or_else(|| {
         Error::Usage(format!("`{}` cannot be an output directory", out.display()))
     })?;
@@ -71,7 +74,7 @@ fn state_dir(out: &Path) -> Result<PathBuf, Error> {
 }
 
 /// The generation `out` points at, if it is one of ours.
-fn current_generation(out: &Path, state: &Path) -> Result<Option<u64>, Error> {
+pub(super) fn current_generation(out: &Path, state: &Path) -> Result<Option<u64>, Error> {
     let meta = match std::fs::symlink_metadata(out) {
         Ok(m) => m,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
@@ -208,10 +211,11 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
     std::fs::remove_dir(dir)
 }
 
-/// Publishes `plan` at `out`.
+/// Publishes `plan` at `out`, recording that it was built from `inputs`.
 pub(crate) fn publish(
     plan: &Plan,
     out: &Path,
+    inputs: &Inputs,
     progress: &dyn WriteProgress,
 ) -> Result<Summary, Error> {
     let started = Instant::now();
@@ -242,7 +246,11 @@ pub(crate) fn publish(
         seconds: 0.0,
         generation: None,
     };
-    if current.is_some() && summary.written == 0 && removed == 0 {
+    if let Some(g) = current
+        && summary.written == 0
+        && removed == 0
+    {
+        inputs::record(&state, inputs, g, &summary)?;
         summary.seconds = started.elapsed().as_secs_f64();
         return Ok(summary);
     }
@@ -302,6 +310,7 @@ pub(crate) fn publish(
     symlink(&target, &link_tmp).map_err(|e| Error::write(&link_tmp, e))?;
     std::fs::rename(&link_tmp, out).map_err(|e| Error::write(out, e))?;
     summary.generation = Some(next);
+    inputs::record(&state, inputs, next, &summary)?;
 
     // Keep the generation just replaced (requests may still be reading it;
     // it also allows a rollback); remove older ones, then the subtrees and
@@ -407,6 +416,8 @@ pub(super) mod tests {
         }
     }
 
+    const NO_INPUTS: Inputs = Inputs { digest: [0; 32] };
+
     struct Silent;
 
     impl WriteProgress for Silent {
@@ -452,7 +463,7 @@ pub(super) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let state = dir.path().join(".public.cinder");
-        let first = publish(&site("a"), &out, &Silent).unwrap();
+        let first = publish(&site("a"), &out, &NO_INPUTS, &Silent).unwrap();
         assert_eq!(first.generation, Some(1));
         // 901 files and 13 directories: the cut is at `update/LOCALE` (at
         // `update`, one subtree would hold them all), where `de` and `en`
@@ -474,7 +485,7 @@ pub(super) mod tests {
         assert_eq!(store(&state), gen1);
 
         // Nothing changed: nothing written.
-        let again = publish(&site("a"), &out, &Silent).unwrap();
+        let again = publish(&site("a"), &out, &NO_INPUTS, &Silent).unwrap();
         assert_eq!((again.generation, again.written), (None, 0));
 
         // A generation published before subtrees (no list) may use any of
@@ -483,7 +494,7 @@ pub(super) mod tests {
         std::fs::remove_file(state.join("gen-1").join(subtrees::LIST)).unwrap();
         let unfinished = state.join(subtrees::STORE).join("tmp-1-abc");
         std::fs::create_dir_all(unfinished.join("x")).unwrap();
-        let second = publish(&site("b"), &out, &Silent).unwrap();
+        let second = publish(&site("b"), &out, &NO_INPUTS, &Silent).unwrap();
         assert_eq!((second.generation, second.written), (Some(2), 1));
         assert!(!unfinished.exists());
         let gen2 = listed(&state.join("gen-2"));
@@ -491,7 +502,7 @@ pub(super) mod tests {
         assert!(gen2.contains(&de), "the unchanged subtree is reused");
         assert_eq!(store(&state), &gen1 | &gen2);
 
-        let third = publish(&site("c"), &out, &Silent).unwrap();
+        let third = publish(&site("c"), &out, &NO_INPUTS, &Silent).unwrap();
         assert_eq!(third.generation, Some(3));
         assert!(!state.join("gen-1").exists());
         let gen3 = listed(&state.join("gen-3"));

@@ -74,6 +74,11 @@ impl Sources {
         id
     }
 
+    /// Every file, in the order read.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &SourceFile> {
+        self.files.iter()
+    }
+
     pub(crate) fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
     }

@@ -96,13 +96,36 @@ fn rebuilds_write_only_what_changed_and_remove_what_is_gone() {
     assert!(build(&site, &out, &[]).status.success());
     let first = verify_tree(&out);
 
+    // The same inputs: nothing is even planned.
     let again = build(&site, &out, &[]);
     assert!(
-        stderr(&again).contains("(nothing changed)"),
+        stderr(&again).contains("(nothing changed: same site, schedule and cinder)"),
         "{}",
         stderr(&again)
     );
     assert!(stderr(&again).contains(" 0 written"), "{}", stderr(&again));
+
+    // A comment changes the inputs but no answer: planned, nothing written.
+    let rules = site.join("rules/release.yml");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    std::fs::write(&rules, format!("# a comment\n{text}")).unwrap();
+    let commented = build(&site, &out, &[]);
+    assert!(
+        stderr(&commented).contains("(nothing changed)"),
+        "{}",
+        stderr(&commented)
+    );
+    assert!(
+        stderr(&commented).contains(" 0 written"),
+        "{}",
+        stderr(&commented)
+    );
+    let again = build(&site, &out, &[]);
+    assert!(
+        stderr(&again).contains("(nothing changed: same site"),
+        "{}",
+        stderr(&again)
+    );
 
     // End the beta: its channel's files change, nothing else.
     let rules = site.join("rules/release.yml");

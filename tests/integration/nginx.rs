@@ -57,7 +57,19 @@ pub(crate) struct Nginx {
 }
 
 impl Drop for Nginx {
+    /// SIGTERM lets the master stop its workers (SIGKILL would leave them
+    /// running); SIGKILL only if it has not exited within five seconds.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -1,0 +1,117 @@
+//! The record of what the published generation was built from: a digest of
+//! the build's inputs (the site's files as read, the scheduled changes in
+//! effect, observed requests, options, and the cinder binary itself). A
+//! build whose inputs have the same digest as the published generation's
+//! has nothing to do, and skips planning altogether.
+
+use std::io::ErrorKind;
+use std::path::Path;
+
+use crate::app::Error;
+
+use super::{Summary, current_generation, manifest, state_dir};
+
+/// The record's file, in the state directory.
+const NAME: &str = "inputs";
+
+/// What the published generation was built from, and what it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Inputs {
+    pub(crate) digest: [u8; 32],
+}
+
+fn line(digest: &[u8; 32], generation: u64, s: &Summary) -> String {
+    format!(
+        "{}\t{generation}\t{}\t{}\t{}\n",
+        manifest::hex(digest),
+        s.files,
+        s.distinct,
+        s.bytes
+    )
+}
+
+/// Records that generation `generation` (published, with `summary`) was
+/// built from `inputs`. Atomic: a reader sees the old record or the new one.
+pub(super) fn record(
+    state: &Path,
+    inputs: &Inputs,
+    generation: u64,
+    summary: &Summary,
+) -> Result<(), Error> {
+    let path = state.join(NAME);
+    let tmp = state.join(format!("{NAME}.tmp"));
+    std::fs::write(&tmp, line(&inputs.digest, generation, summary))
+        .map_err(|e| Error::write(&tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| Error::write(&path, e))
+}
+
+/// When the tree published at `out` was built from `inputs`: what it holds
+/// (nothing written). `None` when it was not, or cannot be told.
+pub(crate) fn unchanged(out: &Path, inputs: &Inputs) -> Result<Option<Summary>, Error> {
+    let state = state_dir(out)?;
+    let Some(generation) = current_generation(out, &state)? else {
+        return Ok(None);
+    };
+    let path = state.join(NAME);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::read(&path, e)),
+    };
+    let fields: Vec<&str> = text.trim_end().split('\t').collect();
+    let [digest, g, files, distinct, bytes] = fields[..] else {
+        return Ok(None);
+    };
+    let number = |s: &str| s.parse::<u64>().ok();
+    let (Some(g), Some(files), Some(distinct), Some(bytes)) =
+        (number(g), number(files), number(distinct), number(bytes))
+    else {
+        return Ok(None);
+    };
+    if g != generation || digest != manifest::hex(&inputs.digest) {
+        return Ok(None);
+    }
+    Ok(Some(Summary {
+        files,
+        distinct,
+        written: 0,
+        unchanged: files,
+        removed: 0,
+        bytes,
+        seconds: 0.0,
+        generation: None,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_round_trips_and_any_difference_is_not_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let state = state_dir(&out).unwrap();
+        std::fs::create_dir_all(state.join("gen-3")).unwrap();
+        std::os::unix::fs::symlink(Path::new(".public.cinder").join("gen-3"), &out).unwrap();
+        let inputs = Inputs { digest: [7; 32] };
+        assert_eq!(unchanged(&out, &inputs).unwrap(), None, "no record yet");
+        let summary = Summary {
+            files: 10,
+            distinct: 2,
+            bytes: 300,
+            ..Summary::default()
+        };
+        record(&state, &inputs, 3, &summary).unwrap();
+        let same = unchanged(&out, &inputs).unwrap().expect("unchanged");
+        assert_eq!(
+            (same.files, same.distinct, same.bytes, same.written),
+            (10, 2, 300, 0)
+        );
+        assert_eq!(unchanged(&out, &Inputs { digest: [8; 32] }).unwrap(), None);
+        // A record of another generation (the tree was rolled back, or
+        // published by a build that did not record) does not count.
+        record(&state, &inputs, 2, &summary).unwrap();
+        assert_eq!(unchanged(&out, &inputs).unwrap(), None);
+    }
+}
