@@ -83,9 +83,24 @@ impl Made {
     }
 }
 
-/// The renderings one thread has made, shared by the groups it answers.
+/// The renderings one thread has made, shared by the groups it answers;
+/// the most recent ones, to bound memory.
 #[derive(Default)]
 pub(super) struct Renderings(HashMap<Rendering, Made>);
+
+impl Renderings {
+    /// How many renderings a thread keeps. The builds sharing a rendering
+    /// (those of one platform, locale and channel) come a few thousand
+    /// groups apart, each with a few renderings.
+    const KEEP: usize = 65_536;
+
+    fn keep(&mut self, key: Rendering, made: Made) {
+        if self.0.len() >= Self::KEEP {
+            self.0.clear();
+        }
+        self.0.insert(key, made);
+    }
+}
 
 /// Where a group's answers go: the bodies and files of the worker, and the
 /// renderings of its thread.
@@ -177,7 +192,7 @@ impl<'g, 's> Group<'g, 's> {
                 None => {
                     let made = finish(site, q, &Ok(answer.clone()));
                     let done = made.numbered(worker.bodies);
-                    worker.renderings.0.insert(key, made);
+                    worker.renderings.keep(key, made);
                     done
                 }
             }
