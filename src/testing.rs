@@ -32,14 +32,7 @@ impl TestSite {
     /// Like `new`, but fails the test when the site has errors.
     pub(crate) fn clean(files: &[(&str, &str)]) -> TestSite {
         let site = TestSite::new(files);
-        let errors: Vec<String> = site
-            .loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| format!("{}: {}", d.code.name(), d.message))
-            .collect();
-        assert!(errors.is_empty(), "unexpected errors: {errors:#?}");
+        assert_no_errors(&site.loaded);
         site
     }
 
@@ -62,6 +55,24 @@ impl TestSite {
             .map(|d| d.code.name())
             .collect()
     }
+}
+
+/// Fails the test when the loaded site has errors, listing them.
+pub(crate) fn assert_no_errors(loaded: &Loaded) {
+    let errors: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.code.name(), d.message))
+        .collect();
+    assert!(errors.is_empty(), "unexpected errors: {errors:#?}");
+}
+
+/// Loads the site at `dir`, failing the test when it has errors.
+pub(crate) fn load_clean(dir: &Path) -> Loaded {
+    let loaded = load_site(dir).expect("a site");
+    assert_no_errors(&loaded);
+    loaded
 }
 
 pub(crate) fn write_files(dir: &Path, files: &[(&str, &str)]) {

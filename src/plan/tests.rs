@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::load::load_site;
 use crate::model::Site;
 use crate::respond::answer_entry;
 use crate::space::{Space, Variant};
@@ -52,15 +51,7 @@ fn plan_matches_query(site: &Site) -> usize {
 }
 
 fn loaded(dir: &Path) -> Site {
-    let loaded = load_site(dir).expect("a site");
-    let errors: Vec<String> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{}: {}", d.code.name(), d.message))
-        .collect();
-    assert!(errors.is_empty(), "the site has errors: {errors:#?}");
-    loaded.site
+    crate::testing::load_clean(dir).site
 }
 
 #[test]
