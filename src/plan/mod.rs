@@ -1,6 +1,8 @@
 //! The whole tree in memory: every file's path and which distinct body it
-//! holds. Built in parallel from the parameter space; the same site always
-//! gives the same plan, whatever the number of threads.
+//! holds. Built in parallel from the parameter space, group by group
+//! (`group.rs`); the same site always gives the same files with the same
+//! bytes, whatever the number of threads (only the numbering of bodies,
+//! which nothing outside the plan sees, may differ).
 
 mod bodies;
 mod group;
