@@ -3,10 +3,9 @@
 //! rendered. `query`, `build` and `serve` all answer through here, so a
 //! file in the tree is by construction what `query` says.
 
-use crate::engine::evaluate::{Answer, answer_with};
+use crate::engine::evaluate::{Answer, answer};
 use crate::engine::matchers::EngineError;
 use crate::engine::request::{Query, parse_url};
-use crate::engine::shortlist::Shortlists;
 use crate::model::{ReleaseId, RuleId, Site};
 use crate::render::{Body, EMPTY, render};
 use crate::space::{Entry, Space, Variant};
@@ -51,8 +50,7 @@ pub(crate) fn answer_entry(space: &Space<'_>, entry: &Entry<'_>, variant: &Varia
 /// Balrog's evaluation of one query, rendered; `file` is where the tree
 /// holds the answer, if anywhere.
 fn evaluate(site: &Site, query: &Query, file: Option<String>) -> Response {
-    let answered = answer_with(site, query, &mut Shortlists::default());
-    conclude(site, query, &answered, file)
+    conclude(site, query, &answer(site, query), file)
 }
 
 /// The response to `query` once its rules are evaluated: the rendered

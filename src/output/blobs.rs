@@ -90,17 +90,6 @@ impl<'p> Blobs<'p> {
     }
 }
 
-/// Removes temporary blobs a killed build left.
-pub(super) fn clean_leftovers(dir: &Path) {
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.filter_map(Result::ok) {
-            if e.file_name().to_string_lossy().starts_with("tmp-") {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
-}
-
 /// Removes blobs no tree links to any more.
 pub(super) fn collect(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -302,10 +302,7 @@ pub(crate) fn publish(
     std::fs::rename(&staging, &final_dir).map_err(|e| Error::write(&final_dir, e))?;
     let state_name = state.file_name().unwrap_or_default();
     let target = Path::new(state_name).join(format!("gen-{next}"));
-    let link_tmp = out.with_file_name(format!(
-        ".{}.cinder-link",
-        out.file_name().unwrap_or_default().to_string_lossy()
-    ));
+    let link_tmp = link_tmp(out);
     let _ = std::fs::remove_file(&link_tmp);
     symlink(&target, &link_tmp).map_err(|e| Error::write(&link_tmp, e))?;
     std::fs::rename(&link_tmp, out).map_err(|e| Error::write(out, e))?;
@@ -349,22 +346,41 @@ fn existing_generations(state: &Path) -> Vec<u64> {
 /// Removes what a killed build left: unfinished generations and subtrees,
 /// and temporary blobs.
 fn clean_leftovers(state: &Path, out: &Path) {
-    if let Ok(entries) = std::fs::read_dir(state) {
-        for e in entries.filter_map(Result::ok) {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with("gen-") && name.ends_with(".tmp") {
-                let _ = remove_tree(&e.path());
-            }
+    remove_temporaries(state, |name| {
+        name.strip_prefix("gen-")
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .is_some()
+    });
+    remove_temporaries(&state.join(subtrees::STORE), |name| {
+        name.starts_with("tmp-")
+    });
+    remove_temporaries(&state.join("blobs"), |name| name.starts_with("tmp-"));
+    let _ = std::fs::remove_file(link_tmp(out));
+}
+
+/// Removes the entries of `dir` (files or trees) whose names are temporary.
+fn remove_temporaries(dir: &Path, is_temporary: impl Fn(&str) -> bool) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        if !is_temporary(&e.file_name().to_string_lossy()) {
+            continue;
         }
+        let _ = if e.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_tree(&e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        };
     }
-    subtrees::clean_leftovers(&state.join(subtrees::STORE));
-    blobs::clean_leftovers(&state.join("blobs"));
-    let link_tmp = out.with_file_name(format!(
+}
+
+/// The fresh symlink that replaces `out` with one `rename`.
+fn link_tmp(out: &Path) -> PathBuf {
+    out.with_file_name(format!(
         ".{}.cinder-link",
         out.file_name().unwrap_or_default().to_string_lossy()
-    ));
-    let _ = std::fs::remove_file(link_tmp);
+    ))
 }
 
 #[cfg(unix)]

@@ -320,17 +320,6 @@ pub(super) fn collect(store: &Path, kept: &[PathBuf]) -> Result<u64, Error> {
     Ok(unused.len() as u64)
 }
 
-/// Removes the subtrees a killed build left unfinished.
-pub(super) fn clean_leftovers(store: &Path) {
-    if let Ok(entries) = std::fs::read_dir(store) {
-        for e in entries.filter_map(Result::ok) {
-            if e.file_name().to_string_lossy().starts_with("tmp-") {
-                let _ = remove_tree(&e.path());
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,26 +54,21 @@ pub(crate) enum BuildReads {
 
 /// What rendering `answer` to `q` reads of `q`'s version and buildID.
 pub(crate) fn build_reads(site: &Site, q: &Query, answer: &Answer) -> BuildReads {
-    let Some(served) = answer.served() else {
-        return BuildReads::Nothing;
-    };
+    // The served release is the answer's one part, or a SuperBlob (which
+    // reads nothing itself) whose parts are listed.
     let mut bits = [0u64; 2];
     let mut apps = 0;
-    let releases = std::iter::once(served.release).chain(answer.parts.iter().map(|p| p.release));
-    for (i, id) in releases.enumerate() {
-        match &site.release(id).blob {
+    for part in &answer.parts {
+        match &site.release(part.release).blob {
             Blob::Desupport(d)
                 if d.details_url.contains("%VERSION%") || d.details_url.contains("%version%") =>
             {
                 return BuildReads::Version;
             }
-            // The served app release is also the answer's one part.
-            Blob::App(_) if i > 0 && id == served.release => {}
             Blob::App(app) => {
-                let Some(b) = app::build_fingerprint(site, app, q) else {
-                    return BuildReads::Everything;
-                };
-                let Some(slot) = bits.get_mut(apps) else {
+                let (Some(b), Some(slot)) =
+                    (app::build_fingerprint(site, app, q), bits.get_mut(apps))
+                else {
                     return BuildReads::Everything;
                 };
                 *slot = b;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 
 use super::app_fields::{
-    BinTrans, Common, Legacy, PlatformVersion, PromptWait, PromptsV2, PromptsV6, Versions,
+    Billboard, BinTrans, Common, Legacy, PlatformVersion, PromptWait, Prompts, Versions,
 };
 use super::app_parts::{
     LocaleV1, LocaleV2, LocaleV3, LocaleV6, LocaleV8, NamesByFrom, NamesSingle, Platform,
@@ -61,7 +61,9 @@ pub(crate) struct AppV2 {
     #[schemars(flatten)]
     platform_version: PlatformVersion,
     #[schemars(flatten)]
-    prompts: PromptsV2,
+    billboard: Billboard,
+    #[schemars(flatten)]
+    prompts: Prompts,
     /// Download URL per channel (`*` for every other channel).
     #[schemars(rename = "fileUrls")]
     file_urls: Option<BTreeMap<String, String>>,
@@ -93,7 +95,9 @@ pub(crate) struct AppV3 {
     #[schemars(flatten)]
     platform_version: PlatformVersion,
     #[schemars(flatten)]
-    prompts: PromptsV2,
+    billboard: Billboard,
+    #[schemars(flatten)]
+    prompts: Prompts,
     /// Download URL per channel (`*` for every other channel).
     #[schemars(rename = "fileUrls")]
     file_urls: Option<BTreeMap<String, String>>,
@@ -125,7 +129,9 @@ pub(crate) struct AppV4 {
     #[schemars(flatten)]
     platform_version: PlatformVersion,
     #[schemars(flatten)]
-    prompts: PromptsV2,
+    billboard: Billboard,
+    #[schemars(flatten)]
+    prompts: Prompts,
     /// Download URLs per channel (`*` for every other channel).
     #[schemars(rename = "fileUrls")]
     file_urls: Option<BTreeMap<String, UrlBlock>>,
@@ -149,7 +155,9 @@ pub(crate) struct AppV5 {
     #[schemars(flatten)]
     platform_version: PlatformVersion,
     #[schemars(flatten)]
-    prompts: PromptsV2,
+    billboard: Billboard,
+    #[schemars(flatten)]
+    prompts: Prompts,
     #[schemars(flatten)]
     wait: PromptWait,
     /// Download URLs per channel (`*` for every other channel).
@@ -173,7 +181,9 @@ pub(crate) struct AppV6 {
     #[schemars(flatten)]
     versions: Versions,
     #[schemars(flatten)]
-    prompts: PromptsV6,
+    prompts: Prompts,
+    #[schemars(flatten)]
+    wait: PromptWait,
     /// Download URLs per channel (`*` for every other channel).
     #[schemars(rename = "fileUrls")]
     file_urls: Option<BTreeMap<String, UrlBlock>>,
@@ -195,7 +205,9 @@ pub(crate) struct AppV8 {
     #[schemars(flatten)]
     versions: Versions,
     #[schemars(flatten)]
-    prompts: PromptsV6,
+    prompts: Prompts,
+    #[schemars(flatten)]
+    wait: PromptWait,
     #[schemars(flatten)]
     bin_trans: BinTrans,
     /// Download URLs per channel (`*` for every other channel).

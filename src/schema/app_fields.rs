@@ -46,30 +46,18 @@ pub(crate) struct Legacy {
     fake_partials: Option<bool>,
 }
 
-/// The `<update>` attributes of schemas 2 to 5.
+/// The `billboardURL` attribute of schemas 2 to 5.
 #[derive(JsonSchema)]
 #[allow(non_snake_case)]
-pub(crate) struct PromptsV2 {
+pub(crate) struct Billboard {
     /// A page shown in the update dialog; `%LOCALE%` is filled in.
     billboardURL: Option<Scalar>,
-    /// Whether to prompt the user before updating.
-    showPrompt: Option<Scalar>,
-    /// Whether to offer "never for this version".
-    showNeverForVersion: Option<Scalar>,
-    /// What to do after updating, e.g. `showURL`.
-    actions: Option<Scalar>,
-    /// The page to open after updating; `%LOCALE%` is filled in.
-    openURL: Option<Scalar>,
-    /// A page to show in a notification; `%LOCALE%` is filled in.
-    notificationURL: Option<Scalar>,
-    /// A page to show in an alert; `%LOCALE%` is filled in.
-    alertURL: Option<Scalar>,
 }
 
-/// The `<update>` attributes of schemas 6 and 8.
+/// The `<update>` prompt attributes of schemas 2 to 8.
 #[derive(JsonSchema)]
 #[allow(non_snake_case)]
-pub(crate) struct PromptsV6 {
+pub(crate) struct Prompts {
     /// Whether to prompt the user before updating.
     showPrompt: Option<Scalar>,
     /// Whether to offer "never for this version".
@@ -82,11 +70,9 @@ pub(crate) struct PromptsV6 {
     notificationURL: Option<Scalar>,
     /// A page to show in an alert; `%LOCALE%` is filled in.
     alertURL: Option<Scalar>,
-    /// Seconds to wait before prompting.
-    promptWaitTime: Option<Scalar>,
 }
 
-/// `promptWaitTime` of schema 5.
+/// `promptWaitTime` of schemas 5 to 8.
 #[derive(JsonSchema)]
 #[allow(non_snake_case)]
 pub(crate) struct PromptWait {
