@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod conformance;
 mod diff;
+mod firefox;
 mod import;
 mod init;
 mod lints;
