@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::output::{FirefoxAddon, Settled};
+use super::output::{AddonList, FirefoxAddon, Settled};
 use super::served::{self, ServedAddon};
 use super::{Session, session, template_pattern};
 
@@ -112,10 +112,7 @@ fn served_as_queried(ctx: &str, s: &Session, template: &str, url: &str, status: 
     );
 }
 
-fn list_addons<'a>(
-    ctx: &str,
-    list: &'a Settled<super::output::AddonList>,
-) -> Option<Vec<&'a FirefoxAddon>> {
+fn list_addons<'a>(ctx: &str, list: &'a Settled<AddonList>) -> Option<Vec<&'a FirefoxAddon>> {
     assert!(
         list.resolved,
         "{ctx}: Firefox refused the list: {:?}",

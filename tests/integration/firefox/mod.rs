@@ -68,9 +68,8 @@ pub(crate) fn session() -> &'static Session {
 
 fn start() -> Result<Session, String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    // The tree is kept between runs: a rebuild of unchanged inputs writes
-    // nothing, and deleting its thousands of files can take longer than
-    // all of the test.
+    // The tree is kept between runs: rebuilding unchanged inputs writes
+    // nothing, where a fresh tree means writing and deleting 7,000 files.
     let tree = Path::new(env!("CARGO_TARGET_TMPDIR")).join("firefox-demo-tree");
     let build = Command::new(cinder())
         .arg("build")
