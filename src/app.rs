@@ -90,6 +90,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::ServerConfig(ServerConfigCommand::Nginx(args)) => {
             cmd::server_config::nginx(ctx, &args)
         }
+        Command::ServerConfig(ServerConfigCommand::Apache(args)) => {
+            cmd::server_config::apache(ctx, &args)
+        }
+        Command::ServerConfig(ServerConfigCommand::Caddy(args)) => {
+            cmd::server_config::caddy(ctx, &args)
+        }
+        Command::ServerConfig(ServerConfigCommand::Plain(args)) => {
+            cmd::server_config::plain(ctx, &args)
+        }
         Command::ServerConfig(ServerConfigCommand::Policies(args)) => {
             cmd::server_config::policies(ctx, &args)
         }

@@ -45,7 +45,7 @@ pub(crate) enum Command {
     /// as it was. Only files that changed are written.
     Build(BuildArgs),
 
-    /// Serve a built tree locally, routed as the nginx configuration routes it.
+    /// Serve a built tree locally, routed as the generated server configurations route it.
     Serve(ServeArgs),
 
     /// Explain an answer: each rule of the product and whether it matched,
@@ -116,6 +116,14 @@ pub(crate) struct ServeArgs {
 pub(crate) enum ServerConfigCommand {
     /// An nginx configuration (maps and a `server` block, for nginx's `http` block).
     Nginx(NginxArgs),
+    /// An Apache httpd 2.4 configuration: a `Listen` line and a `<VirtualHost>`
+    /// with mod_rewrite rules, for the server configuration.
+    Apache(HostArgs),
+    /// A Caddyfile site block for Caddy 2.
+    Caddy(HostArgs),
+    /// What a host without rewriting (GitHub Pages, an S3 website, `python3 -m
+    /// http.server`) serves of each route, and what it answers differently.
+    Plain(PlainArgs),
     /// The `policies.json` pointing Firefox at a route (Firefox's `AppUpdateURL` policy).
     Policies(PoliciesArgs),
 }
@@ -138,6 +146,40 @@ pub(crate) struct NginxArgs {
     /// the dice lost. force=1 still always gets the main answer.
     #[arg(long)]
     pub(crate) split: bool,
+
+    /// Request URLs seen in the wild that the build was given with `--requests`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) requests: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HostArgs {
+    #[command(flatten)]
+    pub(crate) site: SiteArg,
+
+    /// The published tree (the build's `--out`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: PathBuf,
+
+    /// The address to listen on (`HOST:PORT`, or a port for every address).
+    #[arg(long, value_name = "ADDR", default_value = "8080")]
+    pub(crate) listen: String,
+
+    /// Request URLs seen in the wild that the build was given with `--requests`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) requests: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PlainArgs {
+    #[command(flatten)]
+    pub(crate) site: SiteArg,
+
+    /// Print a 404 page holding the empty update document instead (save it
+    /// as `404.html` in the tree for GitHub Pages, Netlify or Cloudflare
+    /// Pages): Firefox then reads a miss as "no update".
+    #[arg(long)]
+    pub(crate) not_found_page: bool,
 
     /// Request URLs seen in the wild that the build was given with `--requests`.
     #[arg(long, value_name = "FILE")]
@@ -208,6 +250,11 @@ pub(crate) struct CheckArgs {
     /// this long of `--at` (`30d`, `12h`, `2w`).
     #[arg(long, value_name = "DURATION")]
     pub(crate) horizon: Option<String>,
+
+    /// In the report of what each kind of web server serves of each route,
+    /// list every request a plain host (no rewriting) answers differently.
+    #[arg(long)]
+    pub(crate) hosts: bool,
 }
 
 #[derive(Debug, Args)]

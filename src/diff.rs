@@ -6,9 +6,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::model::route::{Param, Segment};
+use crate::model::route::Param;
 use crate::plan::Plan;
-use crate::space::{CATCH_ALL_SEGMENT, Space, match_route};
+use crate::routing::{Answer, DirPart, Miss, Routing, Tree, TreeAnswer};
+use crate::space::Space;
 
 /// Changed answers sharing product, channel, client version and the old
 /// and new answer.
@@ -111,74 +112,79 @@ pub(crate) fn summarize(body: &[u8]) -> String {
     "no update".to_owned()
 }
 
-/// The plain file of a variant file (`update.f1.xml` → `update.xml`).
-fn plain(path: &str) -> Option<String> {
-    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-    let stem = name.split('.').next()?;
-    let ext = name.rsplit('.').next()?;
-    let plain_name = format!("{stem}.{ext}");
-    (plain_name != name).then(|| {
-        if dir.is_empty() {
-            plain_name
-        } else {
-            format!("{dir}/{plain_name}")
-        }
-    })
-}
+/// A planned tree, as the routing description looks files up in it.
+struct Planned<'p>(&'p Plan);
 
-/// The catch-all path of a build's path (version and buildID as `_`),
-/// where a tree answers builds it does not list.
-fn catch_all(space: &Space<'_>, path: &str) -> Option<String> {
-    let url = format!("/{path}");
-    let rs = space.route_of(&url)?;
-    let parts: Vec<&str> = path
-        .split('/')
-        .zip(&rs.route.segments)
-        .map(|(part, seg)| match seg {
-            Segment::Param(Param::Version | Param::BuildId) => CATCH_ALL_SEGMENT,
-            _ => part,
-        })
-        .collect();
-    let candidate = parts.join("/");
-    (candidate != path).then_some(candidate)
-}
-
-/// The body a tree serves for `path`: its file, the plain answer a variant
-/// falls back to, or the catch-all for builds it does not list.
-fn lookup<'p>(plan: &'p Plan, space: &Space<'_>, path: &str) -> Option<&'p [u8]> {
-    let find = |p: &str| {
-        plan.files
-            .binary_search_by(|(f, _)| f.as_str().cmp(p))
+impl<'p> Planned<'p> {
+    fn body(&self, path: &str) -> Option<&'p [u8]> {
+        self.0
+            .files
+            .binary_search_by(|(f, _)| f.as_str().cmp(path))
             .ok()
-            .map(|i| &*plan.body(plan.files[i].1).bytes)
-    };
-    let with_plain = |p: &str| find(p).or_else(|| plain(p).and_then(|q| find(&q)));
-    with_plain(path).or_else(|| catch_all(space, path).and_then(|c| with_plain(&c)))
+            .map(|i| &*self.0.body(self.0.files[i].1).bytes)
+    }
+}
+
+impl Tree for Planned<'_> {
+    fn has(&self, path: &str) -> bool {
+        self.body(path).is_some()
+    }
+}
+
+/// The body a tree serves for the request a tree path (of either side)
+/// stands for, found as a web server finds it: the path's own file, its
+/// plain file, its catch-all's; `None` when no directory holds an answer.
+fn lookup<'p>(plan: &'p Plan, routing: &Routing, path: &str) -> Option<&'p [u8]> {
+    let tree = Planned(plan);
+    match routing.find_tree_path(path, &tree) {
+        TreeAnswer::Found(Answer::File { path, .. }) => tree.body(&path),
+        TreeAnswer::Found(Answer::NotFound { .. }) => Some(b""),
+        TreeAnswer::Found(Answer::Empty) | TreeAnswer::Miss => None,
+        // The files at the tree's root.
+        TreeAnswer::OffRoute => tree.body(path),
+    }
+}
+
+/// What a client gets when a tree has no answer for a tree path's request.
+fn miss_body(routing: &Routing, path: &str) -> &'static [u8] {
+    let json = routing
+        .routes
+        .iter()
+        .find(|r| r.parse_tree_path(path).is_some())
+        .is_some_and(|r| r.miss == Miss::NotFound);
+    if json {
+        b""
+    } else {
+        crate::render::EMPTY.as_bytes()
+    }
 }
 
 /// Product, channel and client version of a tree path.
-fn group_of(space: &Space<'_>, path: &str) -> (String, String, String) {
-    let url = format!("/{}", plain(path).unwrap_or_else(|| path.to_owned()));
-    let Some(rs) = space.route_of(&url) else {
+fn group_of(routing: &Routing, path: &str) -> (String, String, String) {
+    let Some((route, parsed)) = routing
+        .routes
+        .iter()
+        .find_map(|r| r.parse_tree_path(path).map(|p| (r, p)))
+    else {
         return (String::new(), String::new(), path.to_owned());
     };
-    let Some(values) = match_route(&rs.route, &url) else {
-        return (String::new(), String::new(), path.to_owned());
-    };
-    let get = |p: Param| {
-        values
-            .get(&p)
-            .map(|v| (*v).to_owned())
-            .or_else(|| rs.route.fixed.get(&p).cloned())
+    let get = |p: Param, part: DirPart| {
+        parsed
+            .text(part)
+            .map(str::to_owned)
+            .or_else(|| route.fixed.get(&p).cloned())
             .unwrap_or_default()
     };
-    let version = get(Param::Version);
-    let from = if version == CATCH_ALL_SEGMENT {
+    let from = if parsed.is_catch_all() {
         "unlisted builds".to_owned()
     } else {
-        version
+        get(Param::Version, DirPart::Build(Param::Version))
     };
-    (get(Param::Product), get(Param::Channel), from)
+    (
+        get(Param::Product, DirPart::Value(Param::Product)),
+        get(Param::Channel, DirPart::Value(Param::Channel)),
+        from,
+    )
 }
 
 /// Compares the trees of two sites.
@@ -189,12 +195,12 @@ pub(crate) fn compare(
     head: &Plan,
 ) -> Report {
     let mut report = Report::default();
-    let empty = crate::render::EMPTY.as_bytes();
-    let mut note = |space: &Space<'_>, path: &str, old: &[u8], new: &[u8]| {
+    let (base_routing, head_routing) = (Routing::new(base_space), Routing::new(head_space));
+    let mut note = |routing: &Routing, path: &str, old: &[u8], new: &[u8]| {
         if old == new {
             return;
         }
-        let (product, channel, from) = group_of(space, path);
+        let (product, channel, from) = group_of(routing, path);
         let group = Group {
             product,
             channel,
@@ -206,14 +212,14 @@ pub(crate) fn compare(
     };
     for (path, id) in &head.files {
         let new = &*head.body(*id).bytes;
-        let old = match lookup(base, base_space, path) {
+        let old = match lookup(base, &base_routing, path) {
             Some(old) => old,
             None => {
                 report.answers_head += 1;
-                empty
+                miss_body(&base_routing, path)
             }
         };
-        note(head_space, path, old, new);
+        note(&head_routing, path, old, new);
     }
     for (path, id) in &base.files {
         if head
@@ -224,11 +230,11 @@ pub(crate) fn compare(
             continue;
         }
         let old = &*base.body(*id).bytes;
-        let new = lookup(head, head_space, path).unwrap_or_else(|| {
+        let new = lookup(head, &head_routing, path).unwrap_or_else(|| {
             report.answers_base += 1;
-            empty
+            miss_body(&head_routing, path)
         });
-        note(base_space, path, old, new);
+        note(&base_routing, path, old, new);
     }
     report
 }

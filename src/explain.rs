@@ -12,16 +12,18 @@ use crate::model::release::{Blob, Platform};
 use crate::model::{RuleId, Site};
 use crate::render::app::patch_fate;
 use crate::respond::respond;
+use crate::routing::Routing;
 use crate::space::Space;
 
 /// Explains the answer to `url` (with an optional User-Agent), in lines
 /// for people.
 pub(crate) fn explain(space: &Space<'_>, url: &str, user_agent: Option<&str>) -> String {
     let site = space.site;
-    let response = respond(space, url, user_agent);
+    let routing = Routing::new(space);
+    let response = respond(space, &routing, url, user_agent);
     let mut out = String::new();
     let _ = writeln!(out, "request  {url}");
-    let query = match space.project(url, user_agent) {
+    let query = match routing.project(space, url, user_agent) {
         Some((entry, variant)) => {
             let _ = writeln!(
                 out,

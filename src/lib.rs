@@ -20,6 +20,7 @@ mod plan;
 mod render;
 mod requests;
 mod respond;
+mod routing;
 mod schema;
 mod server;
 mod source;

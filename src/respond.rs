@@ -1,6 +1,7 @@
 //! From a request URL to the response cinder gives: where the request lands
-//! in the site's parameter space, then Balrog's evaluation of that entry,
-//! rendered. `query`, `build` and `serve` all answer through here, so a
+//! in the site's parameter space (the routing description's order of
+//! fallbacks, walked over the space), then Balrog's evaluation of that
+//! entry, rendered. `query`, `build` and `serve` all answer through here, so a
 //! file in the tree is by construction what `query` says.
 
 use crate::engine::evaluate::{Answer, answer};
@@ -8,6 +9,7 @@ use crate::engine::matchers::EngineError;
 use crate::engine::request::{Query, parse_url};
 use crate::model::{ReleaseId, RuleId, Site};
 use crate::render::{Body, EMPTY, render};
+use crate::routing::Routing;
 use crate::space::{Entry, Space, Variant};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,11 +100,16 @@ pub(crate) fn conclude(
 /// The response to `url` (a path or an absolute URL, with its query
 /// string). A URL the tree has no file for gets the empty answer (404 on
 /// a JSON route), as the tree's web server gives it.
-pub(crate) fn respond(space: &Space<'_>, url: &str, user_agent: Option<&str>) -> Response {
+pub(crate) fn respond(
+    space: &Space<'_>,
+    routing: &Routing,
+    url: &str,
+    user_agent: Option<&str>,
+) -> Response {
     let rejected = parse_url(url, user_agent).balrog_rejects;
-    let mut response = match space.project(url, user_agent) {
+    let mut response = match routing.project(space, url, user_agent) {
         Some((entry, variant)) => answer_entry(space, &entry, &variant),
-        None => Response::empty(space.route_of(url).is_some_and(|rs| rs.route.is_json())),
+        None => Response::empty(routing.route_of(url).is_some_and(|r| r.markers)),
     };
     if response.balrog.is_none() {
         response.balrog = rejected.map(|reason| (400, reason));

@@ -8,6 +8,10 @@ use crate::app::{Context, Error, Status};
 use crate::cli::{CheckArgs, NextChangeArgs};
 use crate::diag::render;
 use crate::load::{expiry, load_site_at};
+use crate::plan::{Plan, Quiet, plan};
+use crate::routing::Routing;
+use crate::routing::hosts::{RouteReport, plain_blockers, report};
+use crate::space::Space;
 use crate::time::{format, parse_duration};
 
 pub(crate) fn run(ctx: Context, args: &CheckArgs) -> Result<Status, Error> {
@@ -66,6 +70,18 @@ pub(crate) fn run(ctx: Context, args: &CheckArgs) -> Result<Status, Error> {
     }
 
     let site = &loaded.site;
+    let mut space = Space::new(site, &site.observed);
+    let routing = Routing::new(&space);
+    let reports = host_reports(&mut space, &routing);
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "what each kind of web server serves of each route (`cinder server-config HOST`):"
+    );
+    for r in &reports {
+        let _ = write!(err, "{}", r.text(args.hosts));
+    }
+    drop(err);
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
     let scheduled = if upcoming.is_empty() {
         String::new()
@@ -104,6 +120,29 @@ pub(crate) fn next_change(_ctx: Context, args: &NextChangeArgs) -> Result<Status
         }
     }
     Ok(Status::Success)
+}
+
+/// What each kind of host serves of each route. The routes a plain host
+/// can serve are planned (and only they) to name the requests it answers
+/// differently; `space` keeps only those routes afterwards.
+pub(crate) fn host_reports(space: &mut Space<'_>, routing: &Routing) -> Vec<RouteReport> {
+    let keep: Vec<bool> = routing
+        .routes
+        .iter()
+        .map(|r| plain_blockers(r).is_empty())
+        .collect();
+    let mut i = 0;
+    space.routes.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    let planned = if space.routes.is_empty() {
+        Plan::default()
+    } else {
+        plan(space, &Quiet)
+    };
+    let files: Vec<&str> = planned.files.iter().map(|(p, _)| p.as_str()).collect();
+    report(routing, &files)
 }
 
 /// "1 error", "2 errors"

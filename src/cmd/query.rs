@@ -4,9 +4,11 @@ use std::io::{BufWriter, Write};
 
 use crate::app::{Context, Error, Status};
 use crate::cli::QueryArgs;
+use crate::engine::request::parse_url;
 use crate::render::json::ascii_json;
 use crate::requests::{Request, read_requests};
 use crate::respond::{exact, respond};
+use crate::routing::{JSON, Routing, XML};
 use crate::space::Space;
 
 pub(crate) fn run(ctx: Context, args: &QueryArgs) -> Result<Status, Error> {
@@ -26,6 +28,7 @@ pub(crate) fn run(ctx: Context, args: &QueryArgs) -> Result<Status, Error> {
     };
     let site = &loaded.site;
     let space = Space::new(site, &site.observed);
+    let routing = Routing::new(&space);
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for Request { url, user_agent } in &requests {
@@ -33,13 +36,21 @@ pub(crate) fn run(ctx: Context, args: &QueryArgs) -> Result<Status, Error> {
         let r = if args.exact {
             exact(site, url, ua)
         } else {
-            respond(&space, url, ua)
+            respond(&space, &routing, url, ua)
         };
         let write = if args.jsonl {
             let mut obj = serde_json::Map::new();
             obj.insert("url".into(), url.clone().into());
             obj.insert("status".into(), r.status.into());
             obj.insert("body".into(), r.body.clone().into());
+            let json = if args.exact {
+                parse_url(url, ua).query.is_some_and(|q| q.is_json())
+            } else {
+                routing
+                    .route_of(url)
+                    .is_some_and(|route| route.content_type == JSON)
+            };
+            obj.insert("content_type".into(), if json { JSON } else { XML }.into());
             obj.insert(
                 "rule".into(),
                 r.rule.map(|id| site.rule_name(id).to_owned()).into(),

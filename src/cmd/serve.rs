@@ -7,6 +7,7 @@ use crate::app::{Context, Error, Status};
 use crate::cli::ServeArgs;
 use crate::plan::EMPTY_FILE;
 use crate::requests::read_requests;
+use crate::routing::Routing;
 use crate::server::preview::{Preview, serve};
 use crate::space::Space;
 
@@ -29,13 +30,12 @@ pub(crate) fn run(ctx: Context, args: &ServeArgs) -> Result<Status, Error> {
     for file in &args.requests {
         observed.extend(read_requests(file)?);
     }
-    // The server runs until the process ends; the site lives as long.
-    let loaded = Box::leak(Box::new(loaded));
     let site = &loaded.site;
+    let routing = Routing::new(&Space::new(site, &observed));
     let preview = Preview {
-        space: Space::new(site, &observed),
+        cache_control: routing.cache_control.clone(),
+        routing,
         root,
-        cache_control: site.config.cache_control.clone(),
     };
     let listener = TcpListener::bind(&args.listen)
         .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", args.listen)))?;

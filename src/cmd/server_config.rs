@@ -1,36 +1,88 @@
-//! `cinder server-config`: configurations that serve a built tree.
+//! `cinder server-config`: configurations that serve a built tree, each
+//! a rendering of the site's routing description.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use crate::app::{Context, Error, Status};
-use crate::cli::{NginxArgs, PoliciesArgs};
+use crate::cli::{HostArgs, NginxArgs, PlainArgs, PoliciesArgs, SiteArg};
+use crate::load::Loaded;
 use crate::requests::read_requests;
-use crate::server::{nginx, policies};
+use crate::routing::Routing;
+use crate::server::{apache, caddy, nginx, plain, policies};
 use crate::space::Space;
 
-pub(crate) fn nginx(ctx: Context, args: &NginxArgs) -> Result<Status, Error> {
-    let loaded = super::load_at(&args.site)?;
+/// The site (its errors printed) and the requests seen in the wild.
+fn load(
+    ctx: Context,
+    site: &SiteArg,
+    requests: &[PathBuf],
+) -> Result<(Loaded, Vec<crate::requests::Request>), Error> {
+    let loaded = super::load_at(site)?;
     if loaded.diagnostics.has_errors() {
         super::print_diagnostics(ctx, &loaded);
     }
-    let site = &loaded.site;
-    let mut observed = site.observed.clone();
-    for file in &args.requests {
+    let mut observed = loaded.site.observed.clone();
+    for file in requests {
         observed.extend(read_requests(file)?);
     }
-    let space = Space::new(site, &observed);
-    let root = std::path::absolute(&args.root).map_err(|e| Error::read(&args.root, e))?;
-    let opts = nginx::Options {
-        root: &root,
-        listen: &args.listen,
-        cache_control: &site.config.cache_control,
-        split: args.split,
-    };
-    let text = nginx::config(&space, &opts);
+    Ok((loaded, observed))
+}
+
+fn print(text: &str) -> Result<Status, Error> {
     std::io::stdout()
         .write_all(text.as_bytes())
         .map_err(|e| Error::write("<stdout>", e))?;
     Ok(Status::Success)
+}
+
+pub(crate) fn apache(ctx: Context, args: &HostArgs) -> Result<Status, Error> {
+    let (loaded, observed) = load(ctx, &args.site, &args.requests)?;
+    let routing = Routing::new(&Space::new(&loaded.site, &observed));
+    let root = std::path::absolute(&args.root).map_err(|e| Error::read(&args.root, e))?;
+    print(&apache::config(
+        &routing,
+        &apache::Options {
+            root: &root,
+            listen: &args.listen,
+        },
+    ))
+}
+
+pub(crate) fn caddy(ctx: Context, args: &HostArgs) -> Result<Status, Error> {
+    let (loaded, observed) = load(ctx, &args.site, &args.requests)?;
+    let routing = Routing::new(&Space::new(&loaded.site, &observed));
+    let root = std::path::absolute(&args.root).map_err(|e| Error::read(&args.root, e))?;
+    print(&caddy::config(
+        &routing,
+        &caddy::Options {
+            root: &root,
+            listen: &args.listen,
+        },
+    ))
+}
+
+pub(crate) fn plain(ctx: Context, args: &PlainArgs) -> Result<Status, Error> {
+    if args.not_found_page {
+        return print(plain::not_found_page());
+    }
+    let (loaded, observed) = load(ctx, &args.site, &args.requests)?;
+    let mut space = Space::new(&loaded.site, &observed);
+    let routing = Routing::new(&space);
+    let reports = super::check::host_reports(&mut space, &routing);
+    print(&plain::report(&reports))
+}
+
+pub(crate) fn nginx(ctx: Context, args: &NginxArgs) -> Result<Status, Error> {
+    let (loaded, observed) = load(ctx, &args.site, &args.requests)?;
+    let routing = Routing::new(&Space::new(&loaded.site, &observed));
+    let root = std::path::absolute(&args.root).map_err(|e| Error::read(&args.root, e))?;
+    let opts = nginx::Options {
+        root: &root,
+        listen: &args.listen,
+        split: args.split,
+    };
+    print(&nginx::config(&routing, &opts))
 }
 
 pub(crate) fn policies(_ctx: Context, args: &PoliciesArgs) -> Result<Status, Error> {

@@ -1,19 +1,20 @@
-//! An nginx configuration that serves a built tree as `query` answers: a
-//! location per route, `map`s that reduce osVersion and systemCapabilities
-//! to their classes and read the query-string variants (the same patterns
-//! cinder evaluates), and a `try_files` chain with the same fallbacks: the
-//! variant, then the plain answer; the value's own class, then its top
-//! condition's, then the zero class; the client's build, then the catch-all;
-//! then the empty answer.
+//! nginx: the routing description rendered as `map`s and a `server` block.
+//! A location per route copies the request's values into variables; `map`s
+//! read the query-string variants and reduce osVersion and
+//! systemCapabilities to their class keys (with the description's patterns,
+//! as cinder evaluates them); a `try_files` chain tries the description's
+//! directories in order, each with the variant's file, then the plain one,
+//! then the route's miss answer. JSON routes, whose directories may hold a
+//! `.404` marker instead, decide with `if (-f ...)` tests.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::model::route::{BalrogRoute, Param, Segment};
-use crate::plan::NOT_FOUND_FILE;
-use crate::space::pattern::literal;
-use crate::space::{CATCH_ALL_SEGMENT, RouteSpace, Space};
+use crate::model::route::{Param, Segment};
+use crate::routing::flags::{FlagKind, Outcome, Source};
+use crate::routing::{BuildChoice, DirPart, Miss, OsChoice, RouteRouting, Routing};
+use crate::space::CATCH_ALL_SEGMENT;
+use crate::space::pattern::{ANY, END, literal};
 
 /// Where the config's output goes and what it adds.
 #[derive(Clone, Debug)]
@@ -21,7 +22,6 @@ pub(crate) struct Options<'a> {
     /// The published tree (absolute).
     pub(crate) root: &'a Path,
     pub(crate) listen: &'a str,
-    pub(crate) cache_control: &'a str,
     /// Split background checks of throttled rules by their rates.
     pub(crate) split: bool,
 }
@@ -56,7 +56,7 @@ fn exact_key(s: &str) -> String {
 }
 
 /// `(?:P1|P2)` of products, for regexes.
-fn products_group(products: &[&str]) -> String {
+pub(crate) fn products_group(products: &[String]) -> String {
     format!(
         "(?:{})",
         products
@@ -67,7 +67,18 @@ fn products_group(products: &[&str]) -> String {
     )
 }
 
-pub(crate) fn config(space: &Space<'_>, opts: &Options<'_>) -> String {
+/// The variables each route location sets for the maps to read: the
+/// product, channel and build target (from the URL, or fixed by the route)
+/// and the raw osVersion and systemCapabilities.
+const INPUTS: [(Param, &str); 5] = [
+    (Param::Product, "cinder_in_product"),
+    (Param::Channel, "cinder_in_channel"),
+    (Param::BuildTarget, "cinder_in_target"),
+    (Param::OsVersion, "cinder_in_os"),
+    (Param::SystemCapabilities, "cinder_in_caps"),
+];
+
+pub(crate) fn config(routing: &Routing, opts: &Options<'_>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -75,168 +86,120 @@ pub(crate) fn config(space: &Space<'_>, opts: &Options<'_>) -> String {
     );
     let _ = writeln!(
         out,
-        "# Everything here belongs inside nginx's `http {{ }}` block."
+        "# Everything here belongs inside nginx's `http {{ }}` block. It needs nginx with"
+    );
+    let _ = writeln!(
+        out,
+        "# PCRE (regex locations and maps with lookarounds) and the map and split_clients"
+    );
+    let _ = writeln!(
+        out,
+        "# modules, all in nginx's default build (tested with Debian's nginx 1.22). It serves"
+    );
+    let _ = writeln!(
+        out,
+        "# everything the tree holds as `cinder query` answers it{}.",
+        if opts.split {
+            ", and splits throttled background checks by their rates"
+        } else {
+            "; throttled rules answer background checks as if Balrog's dice lost (`--split` rolls them)"
+        }
     );
     out.push('\n');
-    undeclared_captures(space, &mut out);
-    variant_maps(space, opts, &mut out);
-    condition_maps(space, &mut out);
-    server(space, opts, &mut out);
+    flag_maps(routing, &mut out);
+    if opts.split {
+        split_maps(routing, &mut out);
+    }
+    condition_maps(routing, &mut out);
+    server(routing, opts, &mut out);
     out
 }
 
-/// The maps below read the captures of every parameter; nginx refuses a
-/// variable no location defines, so those of parameters no route carries
-/// are defined here as empty.
-fn undeclared_captures(space: &Space<'_>, out: &mut String) {
-    let used = [
-        Param::Product,
-        Param::BuildTarget,
-        Param::Channel,
-        Param::OsVersion,
-        Param::SystemCapabilities,
-    ];
-    let missing: Vec<Param> = used
-        .into_iter()
-        .filter(|p| !space.routes.iter().any(|rs| rs.route.provides(*p)))
-        .collect();
-    if missing.is_empty() {
-        return;
-    }
-    let _ = writeln!(out, "# Parameters no route carries.");
-    for p in missing {
-        let _ = writeln!(out, "map \"\" ${} {{\n    default \"\";\n}}", capture(p));
-    }
-    out.push('\n');
+/// The nginx variable holding a flag's suffix.
+fn flag_var(kind: FlagKind) -> String {
+    format!("$cinder_{}", kind.name())
 }
 
-fn variant_maps(space: &Space<'_>, opts: &Options<'_>, out: &mut String) {
-    let v = &space.variants;
-    let with = |f: &dyn Fn(&crate::space::Dims) -> bool| -> Vec<&str> {
-        space
-            .dims
-            .iter()
-            .filter(|(_, d)| f(d))
-            .map(|(p, _)| p.as_str())
-            .collect()
-    };
-    let force = with(&|d| d.force);
-    let _ = writeln!(
-        out,
-        "# force=1 / force=-1 (the last one sent; Avast's `1?avast=1` counts)."
+/// `^product/channel/target/` for an outcome's scope, before the query
+/// string or User-Agent.
+fn scope_prefix(o: &Outcome) -> String {
+    let channel = o.channel.as_deref().map_or_else(
+        || "[^/]*".to_owned(),
+        |c| format!("{}(?:-cck-[^/]*)?", literal(c)),
     );
-    let _ = writeln!(out, "map \"$c_product/$args\" $cinder_force {{");
-    if !force.is_empty() {
-        let g = products_group(&force);
-        let _ = writeln!(
-            out,
-            "    {} \".f1\";",
-            q(&format!("~(?s)^{g}/(?:.*&)?{}", v.force_main_core()))
-        );
-        let _ = writeln!(
-            out,
-            "    {} \".f-1\";",
-            q(&format!("~(?s)^{g}/(?:.*&)?{}", v.force_fallback_core()))
-        );
-    }
-    let _ = writeln!(out, "    default \"\";\n}}");
+    let target = o
+        .build_target_prefix
+        .as_deref()
+        .map_or_else(|| "[^/]*".to_owned(), |t| format!("{}[^/]*", literal(t)));
+    format!("^{}/{channel}/{target}/", products_group(&o.products))
+}
 
-    let mig = with(&|d| d.mig64);
-    let _ = writeln!(out, "# mig64=1, or another value.");
-    let _ = writeln!(out, "map \"$c_product/$args\" $cinder_mig64 {{");
-    if !mig.is_empty() {
-        let g = products_group(&mig);
-        let _ = writeln!(
-            out,
-            "    {} \".m1\";",
-            q(&format!("~(?s)^{g}/(?:.*&)?{}", v.mig64_true_core()))
-        );
-        let _ = writeln!(
-            out,
-            "    {} \".m0\";",
-            q(&format!("~(?s)^{g}/(?:.*&)?{}", v.mig64_sent_core()))
-        );
-    }
-    let _ = writeln!(out, "    default \"\";\n}}");
-
+fn flag_maps(routing: &Routing, out: &mut String) {
     let _ = writeln!(
         out,
-        "# pin=N. for pinnable releases, on their channel and its partner channels."
-    );
-    let _ = writeln!(out, "map \"$c_product/$c_channel/$args\" $cinder_pin {{");
-    for (product, d) in &space.dims {
-        for (channel, pin) in &d.pins {
-            let core = v.pin_core(pin).unwrap_or_default();
-            let re = format!(
-                "~(?s)^{}/{}(?:-cck-[^/]*)?/(?:.*&)?{core}",
-                literal(product),
-                literal(channel)
-            );
-            let _ = writeln!(out, "    {} \".p{}\";", q(&re), pin.trim_end_matches('.'));
-        }
-    }
-    let _ = writeln!(out, "    default \"\";\n}}");
-
-    let ppc = with(&|d| d.ppc);
-    let _ = writeln!(
-        out,
-        "# A PPC User-Agent on a Darwin build (Balrog's headerArchitecture)."
+        "# Query-string variants (the last parameter of a name counts, as in Balrog) and a PPC"
     );
     let _ = writeln!(
         out,
-        "map \"$c_product/$c_build_target/$http_user_agent\" $cinder_ppc {{"
+        "# User-Agent, each the suffix of a file: update.f1.p131.xml. Keyed on product/channel/target/."
     );
-    if !ppc.is_empty() {
+    for kind in FlagKind::ALL {
+        let source = match kind.source() {
+            Source::Query(_) => "$args",
+            Source::UserAgent => "$http_user_agent",
+        };
         let _ = writeln!(
             out,
-            "    {} \".ppc\";",
-            q(&format!("~(?s)^{}/Darwin[^/]*/.*PPC", products_group(&ppc)))
+            "map \"$cinder_in_product/$cinder_in_channel/$cinder_in_target/{source}\" {} {{",
+            flag_var(kind)
         );
-    }
-    let _ = writeln!(out, "    default \"\";\n}}");
-
-    if opts.split {
-        let rates = throttle_rates(space);
-        if !rates.is_empty() {
+        for o in routing.flags.of(kind) {
+            let body = o.query_body().unwrap_or_else(|| {
+                format!("{ANY}*?(?:{})", o.value.as_deref().unwrap_or_default())
+            });
             let _ = writeln!(
                 out,
-                "# Throttled rules: a roll from 00 to 99 per request; below the rate, the dice win."
+                "    {} {};",
+                q(&format!("~{}{body}", scope_prefix(o))),
+                q(&o.part.suffix())
             );
-            let _ = writeln!(out, "split_clients \"${{request_id}}\" $cinder_roll {{");
-            for n in 0..100 {
-                let _ = writeln!(out, "    1% \"{n:02}\";");
-            }
-            let _ = writeln!(out, "}}");
-            for rate in rates {
-                let wins: Vec<String> = (0..rate).map(|n| format!("{n:02}")).collect();
-                let _ = writeln!(
-                    out,
-                    "map \"$cinder_force/$cinder_roll\" $cinder_won_{rate} {{"
-                );
-                let _ = writeln!(
-                    out,
-                    "    {} \".w{rate}\";",
-                    q(&format!("~^/(?:{})$", wins.join("|")))
-                );
-                let _ = writeln!(out, "    default \".lost\";\n}}");
-            }
         }
+        let _ = writeln!(out, "    default \"\";\n}}");
     }
     out.push('\n');
 }
 
-fn throttle_rates(space: &Space<'_>) -> BTreeSet<u8> {
-    space
-        .site
-        .rules
-        .iter()
-        .filter(|r| r.is_throttled())
-        .map(|r| r.background_rate)
-        .collect()
+fn split_maps(routing: &Routing, out: &mut String) {
+    if routing.throttle_rates.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "# Throttled rules: a roll from 00 to 99 per request; below the rate, the dice win."
+    );
+    let _ = writeln!(out, "split_clients \"${{request_id}}\" $cinder_roll {{");
+    for n in 0..100 {
+        let _ = writeln!(out, "    1% \"{n:02}\";");
+    }
+    let _ = writeln!(out, "}}");
+    for rate in &routing.throttle_rates {
+        let wins: Vec<String> = (0..*rate).map(|n| format!("{n:02}")).collect();
+        let _ = writeln!(
+            out,
+            "map \"$cinder_force/$cinder_roll\" $cinder_won_{rate} {{"
+        );
+        let _ = writeln!(
+            out,
+            "    {} \".w{rate}\";",
+            q(&format!("~^/(?:{}){END}", wins.join("|")))
+        );
+        let _ = writeln!(out, "    default \".lost\";\n}}");
+    }
+    out.push('\n');
 }
 
-fn condition_maps(space: &Space<'_>, out: &mut String) {
-    let c = &space.conditions;
+fn condition_maps(routing: &Routing, out: &mut String) {
+    let c = &routing.classes;
     if !c.os.is_empty() {
         let _ = writeln!(
             out,
@@ -246,16 +209,16 @@ fn condition_maps(space: &Space<'_>, out: &mut String) {
     for (i, cond) in c.os.iter().enumerate() {
         let _ = writeln!(
             out,
-            "map $c_os $cinder_os_{i} {{  # {}",
+            "map $cinder_in_os $cinder_os_{i} {{  # {}",
             cond.expr.raw.replace('\n', " ")
         );
         let _ = writeln!(
             out,
             "    {} 1;\n    default 0;\n}}",
-            q(&format!("~(?s)^{}", cond.body))
+            q(&format!("~{}", cond.pattern.source()))
         );
     }
-    let _ = writeln!(out, "map $c_product $cinder_os_key {{");
+    let _ = writeln!(out, "map $cinder_in_product $cinder_os_key {{");
     for (product, classes) in &c.products {
         if !classes.os.is_empty() {
             let bits = classes.os.iter().fold(String::new(), |mut s, i| {
@@ -271,7 +234,7 @@ fn condition_maps(space: &Space<'_>, out: &mut String) {
         }
     }
     let _ = writeln!(out, "    default \"o\";\n}}");
-    let _ = writeln!(out, "map $c_product $cinder_os_zero {{");
+    let _ = writeln!(out, "map $cinder_in_product $cinder_os_zero {{");
     for (product, classes) in &c.products {
         if !classes.os.is_empty() {
             let _ = writeln!(
@@ -287,10 +250,13 @@ fn condition_maps(space: &Space<'_>, out: &mut String) {
         out,
         "# A value whose own class is not in the tree: the class of its first condition by priority."
     );
-    let _ = writeln!(out, "map \"$c_product/$c_os\" $cinder_os_top {{");
+    let _ = writeln!(
+        out,
+        "map \"$cinder_in_product/$cinder_in_os\" $cinder_os_top {{"
+    );
     for (product, classes) in &c.products {
         for (i, key) in &classes.os_top {
-            let re = format!("~(?s)^{}/{}", literal(product), c.os[*i].body);
+            let re = format!("~^{}/{}", literal(product), c.os[*i].body);
             let _ = writeln!(out, "    {} {};", q(&re), q(key));
         }
     }
@@ -304,14 +270,14 @@ fn condition_maps(space: &Space<'_>, out: &mut String) {
     }
     for (i, cond) in c.caps.iter().enumerate() {
         let (hit, miss) = if cond.when { (1, 0) } else { (0, 1) };
-        let _ = writeln!(out, "map $c_caps $cinder_caps_{i} {{");
+        let _ = writeln!(out, "map $cinder_in_caps $cinder_caps_{i} {{");
         let _ = writeln!(
             out,
             "    {} {hit};\n    default {miss};\n}}",
             q(&format!("~{}", cond.pattern.source()))
         );
     }
-    let _ = writeln!(out, "map $c_product $cinder_caps_key {{");
+    let _ = writeln!(out, "map $cinder_in_product $cinder_caps_key {{");
     for (product, classes) in &c.products {
         if !classes.caps.is_empty() {
             let bits = classes.caps.iter().fold(String::new(), |mut s, i| {
@@ -330,24 +296,11 @@ fn condition_maps(space: &Space<'_>, out: &mut String) {
 }
 
 /// The capture name of a parameter in location regexes.
-fn capture(p: Param) -> &'static str {
-    match p {
-        Param::Product => "c_product",
-        Param::Version => "c_version",
-        Param::BuildId => "c_build_id",
-        Param::BuildTarget => "c_build_target",
-        Param::Locale => "c_locale",
-        Param::Channel => "c_channel",
-        Param::OsVersion => "c_os",
-        Param::SystemCapabilities => "c_caps",
-        Param::Distribution => "c_dist",
-        Param::DistributionVersion => "c_dist_version",
-        Param::PlatformVersion => "c_platform_version",
-        Param::Imei => "c_imei",
-    }
+fn capture(p: Param) -> String {
+    format!("c_{}", p.key().to_ascii_lowercase())
 }
 
-fn server(space: &Space<'_>, opts: &Options<'_>, out: &mut String) {
+fn server(routing: &Routing, opts: &Options<'_>, out: &mut String) {
     let _ = writeln!(out, "server {{");
     let _ = writeln!(out, "    listen {};", opts.listen);
     let _ = writeln!(out, "    root {};", q(&opts.root.display().to_string()));
@@ -357,11 +310,11 @@ fn server(space: &Space<'_>, opts: &Options<'_>, out: &mut String) {
     );
     let _ = writeln!(out, "    merge_slashes off;");
     let _ = writeln!(out, "    types {{ }}");
-    let _ = writeln!(out, "    default_type \"text/xml; charset=utf-8\";");
+    let _ = writeln!(out, "    default_type {};", q(crate::routing::XML));
     let _ = writeln!(
         out,
         "    add_header Cache-Control {} always;",
-        q(opts.cache_control)
+        q(&routing.cache_control)
     );
     let _ = writeln!(
         out,
@@ -369,24 +322,26 @@ fn server(space: &Space<'_>, opts: &Options<'_>, out: &mut String) {
     );
     let _ = writeln!(
         out,
-        "    location / {{\n        try_files /cinder-empty.xml =404;\n    }}"
+        "    location / {{\n        try_files /{} =404;\n    }}",
+        routing.empty_file
     );
-    if space.routes.iter().any(|rs| rs.route.is_json()) {
+    if let Some(not_found) = routing.not_found_file {
         let _ = writeln!(
             out,
-            "    # No update on a JSON route: 404 with an empty body, as Balrog.\n    location = /{NOT_FOUND_FILE} {{\n        internal;\n        default_type application/json;\n    }}"
+            "    # No update on a JSON route: 404 with an empty body, as Balrog.\n    location = /{not_found} {{\n        internal;\n        default_type {};\n    }}",
+            crate::routing::JSON
         );
     }
-    for rs in &space.routes {
-        route_location(space, rs, opts, out);
+    for r in &routing.routes {
+        route_location(routing, r, opts, out);
     }
     let _ = writeln!(out, "}}");
 }
 
-fn route_location(space: &Space<'_>, rs: &RouteSpace, opts: &Options<'_>, out: &mut String) {
-    let r = &rs.route;
+/// The location's regex: the URL's segments, parameters captured.
+fn url_regex(r: &RouteRouting) -> String {
     let mut regex = String::from("^");
-    for seg in &r.segments {
+    for seg in &r.url {
         regex.push('/');
         match seg {
             Segment::Literal(l) => regex.push_str(&literal(l)),
@@ -395,115 +350,120 @@ fn route_location(space: &Space<'_>, rs: &RouteSpace, opts: &Options<'_>, out: &
             }
         }
     }
-    regex.push('$');
-    let json = r.is_json();
+    regex.push_str(END);
+    regex
+}
+
+/// A directory of the route, with nginx variables for the request's parts.
+fn dir(r: &RouteRouting, build: BuildChoice, os: Option<OsChoice>) -> String {
+    let d = r.dir_path(|part| match part {
+        DirPart::Build(_) if build == BuildChoice::CatchAll => CATCH_ALL_SEGMENT.to_owned(),
+        DirPart::Value(p) | DirPart::Build(p) => format!("${}", capture(p)),
+        DirPart::OsClass => match os {
+            Some(OsChoice::Top) => "$cinder_os_top",
+            Some(OsChoice::Zero) => "$cinder_os_zero",
+            _ => "$cinder_os_key",
+        }
+        .to_owned(),
+        DirPart::CapsClass => "$cinder_caps_key".to_owned(),
+        DirPart::Literal(i) => r.literal(i).to_owned(),
+    });
+    if d.is_empty() {
+        String::new()
+    } else {
+        format!("/{d}")
+    }
+}
+
+/// Every directory to try, in the description's order.
+fn dirs(r: &RouteRouting) -> Vec<String> {
+    let os: Vec<Option<OsChoice>> = if r.os.is_empty() {
+        vec![None]
+    } else {
+        r.os.iter().copied().map(Some).collect()
+    };
+    r.builds
+        .iter()
+        .flat_map(|b| os.iter().map(move |o| dir(r, *b, *o)))
+        .collect()
+}
+
+fn route_location(routing: &Routing, r: &RouteRouting, opts: &Options<'_>, out: &mut String) {
     let _ = writeln!(out, "\n    # {}", r.template);
-    let _ = writeln!(out, "    location ~ {} {{", q(&regex));
-    if json {
-        let _ = writeln!(out, "        default_type application/json;");
+    let _ = writeln!(out, "    location ~ {} {{", q(&url_regex(r)));
+    for (p, var) in INPUTS {
+        let value = if r.carries(p) {
+            format!("${}", capture(p))
+        } else {
+            r.fixed.get(&p).cloned().unwrap_or_default()
+        };
+        let _ = writeln!(out, "        set ${var} {};", q(&value));
     }
-    // The directory part for the client's build and for the catch-all.
-    let dir = |catch_all: bool, os: &str| -> String {
-        let mut parts = Vec::new();
-        let last = r.segments.len() - 1;
-        for (i, seg) in r.segments.iter().enumerate() {
-            if i == last && matches!(seg, Segment::Literal(_)) {
-                continue;
-            }
-            parts.push(match seg {
-                Segment::Literal(l) => l.clone(),
-                Segment::Param(p) if p.is_ignored() => continue,
-                Segment::Param(Param::Version | Param::BuildId) if catch_all => {
-                    CATCH_ALL_SEGMENT.to_owned()
-                }
-                Segment::Param(Param::OsVersion) => os.to_owned(),
-                Segment::Param(Param::SystemCapabilities) => "$cinder_caps_key".to_owned(),
-                Segment::Param(p) => format!("${}", capture(*p)),
-            });
-        }
-        let mut d = format!("/{}", parts.join("/"));
-        if !matches!(r.segments.last(), Some(Segment::Literal(_))) {
-            d.push('/');
-        }
-        d
-    };
-    let (stem, ext) = match r.segments.last() {
-        Some(Segment::Literal(l)) => l
-            .rsplit_once('.')
-            .map_or((l.clone(), String::new()), |(s, e)| {
-                (s.to_owned(), format!(".{e}"))
-            }),
-        _ => ("index".to_owned(), ".xml".to_owned()),
-    };
-    let sep = if matches!(r.segments.last(), Some(Segment::Literal(_))) {
-        "/"
-    } else {
-        ""
-    };
-    let suffix = if json {
-        "$cinder_force".to_owned()
-    } else if r.balrog == Some(BalrogRoute::Update(2)) {
-        "$cinder_force$cinder_mig64$cinder_ppc".to_owned()
-    } else {
-        "$cinder_force$cinder_pin$cinder_mig64$cinder_ppc".to_owned()
-    };
-    let non_force = suffix.replace("$cinder_force", "");
-    let rates: Vec<u8> = if opts.split && !json {
-        throttle_rates(space).into_iter().collect()
-    } else {
-        Vec::new()
-    };
-    let os_choices: Vec<&str> = if r.carries(Param::OsVersion) {
-        vec!["$cinder_os_key", "$cinder_os_top", "$cinder_os_zero"]
-    } else {
-        vec![""]
-    };
-    let mut files = Vec::new();
-    let builds: &[bool] = if r.carries(Param::Version) {
-        &[false, true]
-    } else {
-        &[true]
-    };
-    for catch_all in builds {
-        for os in &os_choices {
-            let d = dir(*catch_all, os);
-            for rate in &rates {
-                files.push(format!("{d}{sep}{stem}{non_force}$cinder_won_{rate}{ext}"));
-            }
-            files.push(format!("{d}{sep}{stem}{suffix}{ext}"));
-            files.push(format!("{d}{sep}{stem}{ext}"));
-        }
+    let suffix: String = r.flags.iter().map(|k| flag_var(*k)).collect();
+    let plain = r.file_name("");
+    let variant = r.file_name(&suffix);
+    if r.markers {
+        let _ = writeln!(out, "        default_type {};", q(r.content_type));
+        json_choice(routing, r, &plain, &variant, out);
+        return;
     }
-    if json {
-        // No update is a 404 in Balrog; the tree marks it with `update.json.404`.
-        let known = format!("{}{sep}{stem}{ext}", dir(false, ""));
-        let catch = format!("{}{sep}{stem}{ext}", dir(true, ""));
-        let _ = writeln!(out, "        error_page 404 /{NOT_FOUND_FILE};");
-        let _ = writeln!(out, "        set $cinder_json \"\";");
-        if r.carries(Param::Version) {
-            let _ = writeln!(
-                out,
-                "        if (-f {}) {{ return 404; }}",
-                q(&format!("$document_root{known}.404"))
-            );
-            let _ = writeln!(
-                out,
-                "        if (-f {}) {{ set $cinder_json \"known\"; }}",
-                q(&format!("$document_root{known}"))
-            );
+    // Throttled rules' winning answers, for servers that roll the dice.
+    let non_force: String = r
+        .flags
+        .iter()
+        .filter(|k| **k != FlagKind::Force)
+        .map(|k| flag_var(*k))
+        .collect();
+    let rates: &[u8] = if opts.split {
+        &routing.throttle_rates
+    } else {
+        &[]
+    };
+    let _ = writeln!(out, "        try_files");
+    for d in dirs(r) {
+        for rate in rates {
+            let won = r.file_name(&format!("{non_force}$cinder_won_{rate}"));
+            let _ = writeln!(out, "            {}", q(&format!("{d}/{won}")));
         }
+        let _ = writeln!(out, "            {}", q(&format!("{d}/{variant}")));
+        let _ = writeln!(out, "            {}", q(&format!("{d}/{plain}")));
+    }
+    let last = match r.miss {
+        Miss::Empty => format!("/{}", routing.empty_file),
+        Miss::NotFound => "=404".to_owned(),
+    };
+    let _ = writeln!(out, "            {last};");
+    let _ = writeln!(out, "    }}");
+}
+
+/// On a JSON route a directory holds the plain file or a `.404` marker:
+/// in the first directory holding either, the variant's file, else 404
+/// for a marker, else the plain file. (Inside `if`, only `return` and
+/// `rewrite ... break` are safe: the block is a location of its own.)
+fn json_choice(routing: &Routing, r: &RouteRouting, plain: &str, variant: &str, out: &mut String) {
+    if let Some(not_found) = routing.not_found_file {
+        let _ = writeln!(out, "        error_page 404 /{not_found};");
+    }
+    for d in dirs(r) {
+        let test = |file: &str| q(&format!("$document_root{d}/{file}"));
         let _ = writeln!(
             out,
-            "        if (-f {}) {{ set $cinder_json \"${{cinder_json}}404\"; }}",
-            q(&format!("$document_root{catch}.404"))
+            "        if (-f {}) {{ rewrite ^ {} break; }}",
+            test(variant),
+            q(&format!("{d}/{variant}"))
         );
-        let _ = writeln!(out, "        if ($cinder_json = \"404\") {{ return 404; }}");
+        let _ = writeln!(
+            out,
+            "        if (-f {}) {{ return 404; }}",
+            test(&format!("{plain}.404"))
+        );
+        let _ = writeln!(
+            out,
+            "        if (-f {}) {{ rewrite ^ {} break; }}",
+            test(plain),
+            q(&format!("{d}/{plain}"))
+        );
     }
-    let last = if json { "=404" } else { "/cinder-empty.xml" };
-    let _ = writeln!(out, "        try_files");
-    for f in &files {
-        let _ = writeln!(out, "            {}", q(f));
-    }
-    let _ = writeln!(out, "            {last};");
+    let _ = writeln!(out, "        return 404;");
     let _ = writeln!(out, "    }}");
 }

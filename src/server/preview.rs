@@ -1,6 +1,6 @@
 //! A small HTTP server for previewing a built tree: each request is routed
-//! as the generated nginx configuration routes it (the same projection
-//! `query` uses) and answered from the tree's files. One thread per
+//! by the routing description (as every generated server configuration
+//! routes it) and answered from the tree's files. One thread per
 //! connection, one request per connection; meant for previews and tests.
 
 use std::io::{BufRead, BufReader, Write};
@@ -8,12 +8,11 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::plan::EMPTY_FILE;
-use crate::space::{Space, Variant};
+use crate::routing::{Answer, Routing, Tree, XML};
 
 /// What the server needs for every request.
-pub(crate) struct Preview<'s> {
-    pub(crate) space: Space<'s>,
+pub(crate) struct Preview {
+    pub(crate) routing: Routing,
     pub(crate) root: PathBuf,
     pub(crate) cache_control: String,
 }
@@ -26,56 +25,30 @@ pub(crate) struct Reply {
     pub(crate) body: Vec<u8>,
 }
 
-impl Preview<'_> {
+/// A built tree on disk.
+struct Disk<'a>(&'a Path);
+
+impl Tree for Disk<'_> {
+    fn has(&self, path: &str) -> bool {
+        self.0.join(path).is_file()
+    }
+}
+
+impl Preview {
     /// The answer for a request target (path and query string).
     pub(crate) fn answer(&self, target: &str, user_agent: Option<&str>) -> Reply {
-        let xml = "text/xml; charset=utf-8";
-        let Some((entry, variant)) = self.space.project(target, user_agent) else {
-            let json = self
-                .space
-                .route_of(target)
-                .is_some_and(|rs| rs.route.is_json());
-            return if json {
-                Reply {
-                    status: 404,
-                    content_type: "application/json",
-                    body: Vec::new(),
-                }
-            } else {
-                self.file(Path::new(EMPTY_FILE), xml)
-            };
-        };
-        let json = entry.route.route.is_json();
-        let content_type = if json { "application/json" } else { xml };
-        let plain = entry.path(&Variant::default());
-        if json && self.root.join(format!("{plain}.404")).is_file() {
-            return Reply {
+        match self.routing.resolve(target, user_agent, &Disk(&self.root)) {
+            Answer::File { path, content_type } => self.file(&path, content_type),
+            Answer::NotFound { content_type } => Reply {
                 status: 404,
                 content_type,
                 body: Vec::new(),
-            };
-        }
-        for path in [entry.path(&variant), plain] {
-            if let Ok(body) = std::fs::read(self.root.join(&path)) {
-                return Reply {
-                    status: 200,
-                    content_type,
-                    body,
-                };
-            }
-        }
-        if json {
-            Reply {
-                status: 404,
-                content_type,
-                body: Vec::new(),
-            }
-        } else {
-            self.file(Path::new(EMPTY_FILE), xml)
+            },
+            Answer::Empty => self.file(self.routing.empty_file, XML),
         }
     }
 
-    fn file(&self, rel: &Path, content_type: &'static str) -> Reply {
+    fn file(&self, rel: &str, content_type: &'static str) -> Reply {
         match std::fs::read(self.root.join(rel)) {
             Ok(body) => Reply {
                 status: 200,
@@ -92,7 +65,7 @@ impl Preview<'_> {
 }
 
 /// Serves until the process ends.
-pub(crate) fn serve(preview: Preview<'static>, listener: &TcpListener) {
+pub(crate) fn serve(preview: Preview, listener: &TcpListener) {
     let preview = Arc::new(preview);
     for stream in listener.incoming().flatten() {
         let preview = Arc::clone(&preview);
@@ -102,7 +75,7 @@ pub(crate) fn serve(preview: Preview<'static>, listener: &TcpListener) {
     }
 }
 
-fn handle(preview: &Preview<'_>, stream: TcpStream) -> std::io::Result<()> {
+fn handle(preview: &Preview, stream: TcpStream) -> std::io::Result<()> {
     stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();

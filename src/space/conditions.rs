@@ -3,7 +3,9 @@
 //! which of the product's osVersion conditions it satisfies. A
 //! `systemCapabilities` value's class is which of the product's
 //! instructionSet, memory and JAWS conditions it satisfies. Each condition is
-//! also a pattern over the raw value, which a web server evaluates the same way.
+//! also a pattern over the raw value, which a web server evaluates the same
+//! way, and, for servers whose regexes have no lookarounds (Caddy's RE2), a
+//! field to read off the value and a pattern over what is read.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -13,10 +15,10 @@ use crate::model::Site;
 use crate::model::release::{Blob, SuperBlob};
 use crate::model::rule::Rule;
 
-use super::pattern::{Pattern, int_in, literal};
+use super::pattern::{ANY, END, Pattern, int_in, literal};
 
 /// An osVersion condition of some rule.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct OsCondition {
     pub(crate) expr: SimpleExpression,
     /// The pattern's body, `(?:...)`, to be anchored where it is used.
@@ -26,15 +28,85 @@ pub(crate) struct OsCondition {
 }
 
 /// An instructionSet, memory or JAWS condition of some rule.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct CapsCondition {
     pub(crate) kind: CapsKind,
     /// Matches the raw values for which the condition's answer is `when`.
     pub(crate) pattern: Pattern,
     pub(crate) when: bool,
+    /// The part of the value the condition reads, and a pattern (to match
+    /// whole) over that part's text: `pattern` is "the field is there and
+    /// its text matches `value`".
+    pub(crate) field: CapsField,
+    pub(crate) value: String,
 }
 
-#[derive(Debug)]
+/// The part of a systemCapabilities value a condition reads. A new-style
+/// value (`ISET:SSE4_2,MEM:16252,JAWS:1`) gives each field by its key, the
+/// last part with that key winning; an old-style one (`SSE4_2,16252`, at
+/// most two parts) gives the instruction set and the memory by position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CapsField {
+    InstructionSet,
+    Memory,
+    Jaws,
+}
+
+impl CapsField {
+    pub(crate) const ALL: [CapsField; 3] = [
+        CapsField::InstructionSet,
+        CapsField::Memory,
+        CapsField::Jaws,
+    ];
+
+    /// Its key in a new-style value.
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            CapsField::InstructionSet => "ISET",
+            CapsField::Memory => "MEM",
+            CapsField::Jaws => "JAWS",
+        }
+    }
+
+    /// A pattern over a whole raw value: the field is there and its text
+    /// matches `value` (a pattern body) entirely.
+    pub(crate) fn lookaround(self, value: &str) -> String {
+        let key = self.key();
+        let new_style =
+            format!("(?=ISET:)(?:{ANY}*,)?{key}:(?:{value})(?:,(?!(?:{ANY}*,)?{key}:){ANY}*)?");
+        let old_style = match self {
+            CapsField::InstructionSet => Some(format!("(?!ISET:)(?:{value})(?:,[^,]*)?")),
+            CapsField::Memory => Some(format!("(?!ISET:)[^,]*,(?:{value})")),
+            CapsField::Jaws => None,
+        };
+        match old_style {
+            Some(old) => format!("^(?:{new_style}|{old}){END}"),
+            None => format!("^(?:{new_style}){END}"),
+        }
+    }
+
+    /// How a server whose regexes have no lookarounds reads the field: the
+    /// patterns (RE2 syntax) are tried in order on the raw value, and the
+    /// first that matches gives the field's text as its first group, or,
+    /// when it has no group, says the value has no such field. No match:
+    /// no such field either.
+    pub(crate) fn extractors(self) -> Vec<String> {
+        match self {
+            CapsField::InstructionSet => vec![
+                format!("^ISET:(?:{ANY}*,ISET:)?([^,]*)"),
+                "^([^,]*)(?:,[^,]*)?$".to_owned(),
+            ],
+            CapsField::Memory => vec![
+                format!("^ISET:{ANY}*,MEM:([^,]*)"),
+                "^ISET:".to_owned(),
+                "^[^,]*,([^,]*)$".to_owned(),
+            ],
+            CapsField::Jaws => vec![format!("^ISET:{ANY}*,JAWS:([^,]*)")],
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
 pub(crate) enum CapsKind {
     InstructionSet(Csv),
     Memory(MemoryCondition),
@@ -62,7 +134,7 @@ pub(crate) struct Class {
 }
 
 /// What one product's rules tell apart.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct ProductClasses {
     /// Indexes into `Conditions::os`, highest-priority rule first.
     pub(crate) os: Vec<usize>,
@@ -101,34 +173,19 @@ impl ProductClasses {
         key
     }
 
-    /// The class a raw osVersion value is answered as: its own when the tree
-    /// has it, else that of the first condition it satisfies, else the zero class.
-    pub(crate) fn os_class(&self, conditions: &Conditions, raw: &str) -> &Class {
-        let key = self.os_key(conditions, raw);
-        if let Some(c) = self.os_classes.iter().find(|c| c.key == key) {
-            return c;
-        }
-        for (i, top_key) in &self.os_top {
-            if conditions.os[*i].pattern.is_match(raw)
-                && let Some(c) = self.os_classes.iter().find(|c| c.key == *top_key)
-            {
-                return c;
-            }
-        }
-        &self.os_classes[0]
-    }
-
-    pub(crate) fn caps_class(&self, conditions: &Conditions, raw: &str) -> &Class {
-        let key = self.caps_key(conditions, raw);
-        self.caps_classes
+    /// The key of the class a raw osVersion value is answered as when the
+    /// tree lacks its own: that of the first condition (by priority) it
+    /// satisfies, else the zero class's.
+    pub(crate) fn os_top_key(&self, conditions: &Conditions, raw: &str) -> &str {
+        self.os_top
             .iter()
-            .find(|c| c.key == key)
-            .unwrap_or(&self.caps_classes[0])
+            .find(|(i, _)| conditions.os[*i].pattern.is_match(raw))
+            .map_or(self.os_classes[0].key.as_str(), |(_, key)| key.as_str())
     }
 }
 
 /// Every distinct condition in the site, and each product's classes.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Conditions {
     pub(crate) os: Vec<OsCondition>,
     pub(crate) caps: Vec<CapsCondition>,
@@ -153,7 +210,7 @@ impl Conditions {
                 if let Some(expr) = &rule.os_version {
                     let i = *os_index.entry(expr.raw.clone()).or_insert_with(|| {
                         let body = os_body(expr);
-                        let pattern = Pattern::new(format!("(?s)^{body}"));
+                        let pattern = Pattern::new(format!("^{body}"));
                         all.os.push(OsCondition {
                             expr: expr.clone(),
                             body,
@@ -251,7 +308,7 @@ fn os_body(expr: &SimpleExpression) -> String {
                 .iter()
                 .filter(|t| !t.is_empty())
                 .fold(String::new(), |mut s, t| {
-                    let _ = write!(s, "(?=.*?{})", literal(t));
+                    let _ = write!(s, "(?={ANY}*?{})", literal(t));
                     s
                 })
         })
@@ -320,30 +377,11 @@ fn caps_kinds(rule: &Rule) -> Vec<CapsKind> {
     out
 }
 
-/// The value of the last `KEY:` part of a new-style (`ISET:...`) value
-/// matching `value`, or of the second part of an old-style `a,b` value.
-fn field(key: &str, value: &str, old_style_second: bool) -> String {
-    let new_style = format!("(?=ISET:)(?:.*,)?{key}:(?:{value})(?:,(?!(?:.*,)?{key}:).*)?");
-    if old_style_second {
-        format!("(?s)^(?:{new_style}|(?!ISET:)[^,]*,(?:{value}))\\z")
-    } else {
-        format!("(?s)^(?:{new_style})\\z")
-    }
-}
-
 fn caps_condition(kind: CapsKind) -> CapsCondition {
-    match kind {
+    let (field, value, when) = match &kind {
         CapsKind::InstructionSet(csv) => {
             let parts: Vec<String> = csv.parts.iter().map(|p| literal(p)).collect();
-            let values = parts.join("|");
-            let new_style = format!("(?=ISET:)(?:.*,)?ISET:(?:{values})(?:,(?!(?:.*,)?ISET:).*)?");
-            let old_style = format!("(?!ISET:)(?:{values})(?:,[^,]*)?");
-            let pattern = Pattern::new(format!("(?s)^(?:{new_style}|{old_style})\\z"));
-            CapsCondition {
-                kind: CapsKind::InstructionSet(csv),
-                pattern,
-                when: true,
-            }
+            (CapsField::InstructionSet, parts.join("|"), true)
         }
         CapsKind::Memory(m) => {
             // The condition is false exactly when a memory size is read and
@@ -360,24 +398,23 @@ fn caps_condition(kind: CapsKind) -> CapsCondition {
                 Op::Gt => int_in(None, Some(n)),
                 Op::Ge => int_in(None, Some(n - 1)),
             };
-            CapsCondition {
-                kind: CapsKind::Memory(m),
-                pattern: Pattern::new(field("MEM", &failing, true)),
-                when: false,
-            }
+            (CapsField::Memory, failing, false)
         }
         CapsKind::Jaws(j) => {
-            let value = if j {
+            let value = if *j {
                 format!("{}|{}", int_in(None, Some(-1)), int_in(Some(1), None))
             } else {
                 int_in(Some(0), Some(0))
             };
-            CapsCondition {
-                kind: CapsKind::Jaws(j),
-                pattern: Pattern::new(field("JAWS", &value, false)),
-                when: true,
-            }
+            (CapsField::Jaws, value, true)
         }
+    };
+    CapsCondition {
+        pattern: Pattern::new(field.lookaround(&value)),
+        kind,
+        when,
+        field,
+        value,
     }
 }
 
@@ -495,6 +532,47 @@ mod tests {
         }
     }
 
+    /// What a server without lookarounds computes: the field read by the
+    /// first extractor that matches, then tested with the value pattern.
+    fn staged(c: &CapsCondition, raw: &str) -> bool {
+        for extractor in c.field.extractors() {
+            let re = regex::Regex::new(&extractor).unwrap();
+            if let Some(caps) = re.captures(raw) {
+                return caps.get(1).is_some_and(|text| {
+                    regex::Regex::new(&format!("^(?:{})$", c.value))
+                        .unwrap()
+                        .is_match(text.as_str())
+                });
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn caps_fields_read_without_lookarounds_agree() {
+        for kind in [
+            CapsKind::InstructionSet(Csv::parse("SSE2,SSE3")),
+            CapsKind::Memory(MemoryCondition::parse("<=8000")),
+            CapsKind::Memory(MemoryCondition::parse("8000")),
+            CapsKind::Jaws(true),
+            CapsKind::Jaws(false),
+        ] {
+            let c = caps(kind);
+            for s in SAMPLES
+                .iter()
+                .copied()
+                .chain(["SSE3,x\n", "ISET:SSE2\n,MEM:1"])
+            {
+                assert_eq!(
+                    staged(&c, s),
+                    c.pattern.is_match(s),
+                    "{:?} on {s:?}",
+                    c.kind
+                );
+            }
+        }
+    }
+
     #[test]
     fn os_patterns_agree_with_substring_matching() {
         for raw in [
@@ -504,7 +582,7 @@ mod tests {
             "a.b&&c*d",
         ] {
             let expr = SimpleExpression::parse(raw);
-            let pattern = Pattern::new(format!("(?s)^{}", os_body(&expr)));
+            let pattern = Pattern::new(format!("^{}", os_body(&expr)));
             for s in [
                 "Windows_NT 6.1.7601 (x64)",
                 "Windows_NT 6.1 (websense-1)",

@@ -13,16 +13,16 @@ mod variants;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::engine::request::{Query, RawValues, build_query, fallback_channel, split_url};
+use crate::engine::request::{Query, RawValues, build_query, fallback_channel};
 use crate::model::Site;
 use crate::model::route::{
     BalrogRoute, Param, Route, Segment, balrog_template, parse_template, recognise,
 };
 use crate::requests::Request;
 
-pub(crate) use conditions::{Class, Conditions, related_rules};
+pub(crate) use conditions::{CapsField, Class, Conditions, related_rules};
 pub(crate) use values::{Build, path_safe};
-pub(crate) use variants::{Variant, VariantPatterns};
+pub(crate) use variants::Variant;
 
 /// The version and buildID a request not from a known build is answered as:
 /// older than every known build.
@@ -62,7 +62,6 @@ pub(crate) struct Space<'s> {
     pub(crate) distributions: Vec<String>,
     pub(crate) dist_versions: Vec<String>,
     pub(crate) conditions: Conditions,
-    pub(crate) variants: VariantPatterns,
     pub(crate) dims: BTreeMap<String, Dims>,
 }
 
@@ -104,14 +103,6 @@ impl<'s> Space<'s> {
         let mut os_values: Vec<String> = site.config.values.os_version.clone();
         os_values.extend(seen.os_versions.iter().cloned());
         let conditions = Conditions::new(site, products.iter().copied(), &os_values);
-        let pins: Vec<String> = site
-            .config
-            .pins
-            .iter()
-            .map(|p| p.version.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
         let dims = products
             .iter()
             .map(|p| ((*p).to_owned(), dims(site, p)))
@@ -127,7 +118,6 @@ impl<'s> Space<'s> {
             distributions: values::distributions(site, &seen),
             dist_versions: values::dist_versions(site, &seen),
             conditions,
-            variants: VariantPatterns::new(&pins),
             dims,
         }
     }
@@ -286,109 +276,88 @@ impl<'s> Space<'s> {
         out
     }
 
-    /// The entry and variant a request lands on, or `None` when the tree has
-    /// nothing for it (the empty answer).
-    /// The first route whose template `url`'s path fits (as a web server
-    /// picks the location), whatever its values.
-    pub(crate) fn route_of(&self, url: &str) -> Option<&RouteSpace> {
-        let split = split_url(url);
-        self.routes
-            .iter()
-            .find(|rs| match_route(&rs.route, &split.path).is_some())
-    }
-
-    pub(crate) fn project(
+    /// The entry for a directory the routing description tries: the
+    /// URL's values (or those the route fixes), the client's build (or the
+    /// catch-all), and class keys. `None` when the space has no such entry.
+    pub(crate) fn entry_at(
         &self,
-        url: &str,
-        user_agent: Option<&str>,
-    ) -> Option<(Entry<'_>, Variant)> {
-        let split = split_url(url);
-        for rs in &self.routes {
-            let Some(values) = match_route(&rs.route, &split.path) else {
-                continue;
-            };
-            let r = &rs.route;
-            let get = |p: Param| {
-                values
-                    .get(&p)
-                    .copied()
-                    .or_else(|| r.fixed.get(&p).map(String::as_str))
-            };
-            let product = rs
-                .products
-                .iter()
-                .find(|p| Some(p.as_str()) == get(Param::Product))?;
-            let bt = get(Param::BuildTarget)?;
-            let locale = get(Param::Locale).unwrap_or_default();
-            let (known, targets) = self.builds_of(r);
-            let build = match (values.get(&Param::Version), values.get(&Param::BuildId)) {
-                (Some(v), Some(b)) => known.iter().find(|k| {
-                    k.version == *v
-                        && k.build_id == *b
-                        && k.build_target == bt
-                        && k.locale == locale
-                }),
-                (Some(v), None) if r.is_json() => known
-                    .iter()
-                    .find(|k| k.version == *v && k.build_target == bt),
-                _ => None,
-            };
-            let (bt, locale) = targets
-                .iter()
-                .find(|(b, l)| b == bt && l == locale)
-                .map(|(b, l)| (b.as_str(), l.as_str()))?;
-            let channel = match values.get(&Param::Channel) {
-                Some(c) => self.channels.iter().find(|x| x == c)?.as_str(),
-                None => r.fixed.get(&Param::Channel)?.as_str(),
-            };
-            let classes = self.conditions.product(product);
-            let os = values
-                .get(&Param::OsVersion)
-                .map(|raw| classes.os_class(&self.conditions, raw));
-            let caps = values
-                .get(&Param::SystemCapabilities)
-                .map(|raw| classes.caps_class(&self.conditions, raw));
-            let distribution = match values.get(&Param::Distribution) {
-                Some(v) => Some(self.distributions.iter().find(|x| x == v)?.as_str()),
-                None => r.fixed.get(&Param::Distribution).map(String::as_str),
-            };
-            let dist_version = match values.get(&Param::DistributionVersion) {
-                Some(v) => Some(self.dist_versions.iter().find(|x| x == v)?.as_str()),
-                None => r.fixed.get(&Param::DistributionVersion).map(String::as_str),
-            };
-            let entry = Entry {
-                route: rs,
-                product,
-                build,
-                build_target: bt,
-                locale,
-                channel,
-                os,
-                caps,
-                distribution,
-                dist_version,
-            };
-            let pins_allowed = !r.is_json() && r.balrog != Some(BalrogRoute::Update(2));
-            let mut variant = self
-                .variants
-                .read(&split.raw_query, user_agent, pins_allowed);
-            // Keep only what can have a file of its own.
-            let allowed = self.variants_of(&entry);
-            if variant.pin.is_some() && !allowed.iter().any(|v| v.pin == variant.pin) {
-                variant.pin = None;
+        route: usize,
+        values: &BTreeMap<Param, String>,
+        catch_all: bool,
+        os_key: Option<&str>,
+        caps_key: Option<&str>,
+    ) -> Option<Entry<'_>> {
+        let rs = &self.routes[route];
+        let r = &rs.route;
+        let get = |p: Param| {
+            values
+                .get(&p)
+                .or_else(|| r.fixed.get(&p))
+                .map(String::as_str)
+        };
+        let product = rs
+            .products
+            .iter()
+            .find(|p| Some(p.as_str()) == get(Param::Product))?;
+        let bt = get(Param::BuildTarget)?;
+        let locale = get(Param::Locale).unwrap_or_default();
+        let (known, targets) = self.builds_of(r);
+        let build = if catch_all {
+            None
+        } else {
+            {
+                let version = values.get(&Param::Version)?;
+                Some(match values.get(&Param::BuildId) {
+                    Some(b) => known.iter().find(|k| {
+                        k.version == *version
+                            && k.build_id == *b
+                            && k.build_target == bt
+                            && k.locale == locale
+                    })?,
+                    None if r.is_json() => known
+                        .iter()
+                        .find(|k| k.version == *version && k.build_target == bt)?,
+                    None => return None,
+                })
             }
-            if variant.mig64.is_some() && !allowed.iter().any(|v| v.mig64.is_some()) {
-                variant.mig64 = None;
-            }
-            if variant.force.is_some() && !allowed.iter().any(|v| v.force.is_some()) {
-                variant.force = None;
-            }
-            if variant.ppc && !allowed.iter().any(|v| v.ppc) {
-                variant.ppc = false;
-            }
-            return Some((entry, variant));
-        }
-        None
+        };
+        let (bt, locale) = targets
+            .iter()
+            .find(|(b, l)| b == bt && l == locale)
+            .map(|(b, l)| (b.as_str(), l.as_str()))?;
+        let channel = match values.get(&Param::Channel) {
+            Some(c) => self.channels.iter().find(|x| *x == c)?.as_str(),
+            None => r.fixed.get(&Param::Channel)?.as_str(),
+        };
+        let classes = self.conditions.product(product);
+        let os = match os_key {
+            Some(key) => Some(classes.os_classes.iter().find(|c| c.key == key)?),
+            None => None,
+        };
+        let caps = match caps_key {
+            Some(key) => Some(classes.caps_classes.iter().find(|c| c.key == key)?),
+            None => None,
+        };
+        let distribution = match values.get(&Param::Distribution) {
+            Some(v) => Some(self.distributions.iter().find(|x| *x == v)?.as_str()),
+            None => r.fixed.get(&Param::Distribution).map(String::as_str),
+        };
+        let dist_version = match values.get(&Param::DistributionVersion) {
+            Some(v) => Some(self.dist_versions.iter().find(|x| *x == v)?.as_str()),
+            None => r.fixed.get(&Param::DistributionVersion).map(String::as_str),
+        };
+        Some(Entry {
+            route: rs,
+            product,
+            build,
+            build_target: bt,
+            locale,
+            channel,
+            os,
+            caps,
+            distribution,
+            dist_version,
+        })
     }
 }
 
@@ -485,13 +454,22 @@ fn with_suffix(file: &str, suffix: &str) -> String {
 
 /// The parameter values of a decoded path, if it takes this route.
 pub(crate) fn match_route<'p>(route: &Route, path: &'p str) -> Option<BTreeMap<Param, &'p str>> {
+    match_segments(&route.segments, path)
+}
+
+/// The parameter values of a decoded path, if it fits these segments: as
+/// many `/`-separated parts, none empty, literal ones equal.
+pub(crate) fn match_segments<'p>(
+    segments: &[Segment],
+    path: &'p str,
+) -> Option<BTreeMap<Param, &'p str>> {
     let body = path.strip_prefix('/')?;
     let parts: Vec<&str> = body.split('/').collect();
-    if parts.len() != route.segments.len() {
+    if parts.len() != segments.len() {
         return None;
     }
     let mut values = BTreeMap::new();
-    for (part, seg) in parts.iter().zip(&route.segments) {
+    for (part, seg) in parts.iter().zip(segments) {
         if part.is_empty() {
             return None;
         }

@@ -1,10 +1,20 @@
 //! Regular expressions that cinder both evaluates (to answer `query` and
 //! `serve`) and writes into web-server configs, so that a server routes each
-//! request to the file `query` says it gets. Written in the subset PCRE and
-//! fancy-regex share: lookarounds, `(?s)`, `\z`, no backreferences.
+//! request to the file `query` says it gets. Written in the subset that
+//! PCRE (nginx, Apache), fancy-regex (cinder itself) and JavaScript share:
+//! lookarounds, `[\s\S]` for any character and `(?![\s\S])` for the end
+//! of the text (JavaScript has no `(?s)` and no `\z`), `\xNN` for every
+//! character a config file or a regex might read otherwise, no
+//! backreferences. Patterns without lookarounds (for Go's RE2, which Caddy
+//! uses) are made of the same pieces.
 
 use std::fmt;
 use std::fmt::Write as _;
+
+/// Any character, line breaks included.
+pub(crate) const ANY: &str = r"[\s\S]";
+/// The end of the text (PCRE's `$` also matches before a final line break).
+pub(crate) const END: &str = r"(?![\s\S])";
 
 #[derive(Clone)]
 pub(crate) struct Pattern {
@@ -35,20 +45,19 @@ impl fmt::Debug for Pattern {
     }
 }
 
-/// Escapes text to match literally.
+/// Escapes text to match literally: letters, digits, `_` and non-ASCII
+/// characters stand for themselves, `.` is `\.`, and every other character
+/// is written `\xNN`, which every dialect reads alike and no config file
+/// quotes, comments or interpolates (`"`, `#`, `$`, `%`, `{`, space).
 pub(crate) fn literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     for c in text.chars() {
         if c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii() {
             out.push(c);
-        } else if c == ' ' {
-            // Server configs may not like a bare space in a regex.
-            out.push_str("\\x20");
-        } else if c.is_ascii_control() {
-            let _ = write!(out, "\\x{:02x}", c as u32);
+        } else if c == '.' {
+            out.push_str("\\.");
         } else {
-            out.push('\\');
-            out.push(c);
+            let _ = write!(out, "\\x{:02x}", c as u32);
         }
     }
     out
@@ -195,7 +204,7 @@ mod tests {
     use crate::engine::version::python_int;
 
     fn check(lo: Option<i128>, hi: Option<i128>) {
-        let p = Pattern::new(format!("^(?:{})\\z", int_in(lo, hi)));
+        let p = Pattern::new(format!("^(?:{}){END}", int_in(lo, hi)));
         let mut samples: Vec<String> = (-130..=130).map(|n: i32| n.to_string()).collect();
         for n in [
             999, 1000, 1001, 7999, 8000, 8001, 9999, 10000, 10001, 16252, 65535, 100_000, 1_000_000,
@@ -245,11 +254,13 @@ mod tests {
 
     #[test]
     fn literals_escape_what_regexes_read() {
-        let p = Pattern::new(format!(
-            "^{}\\z",
-            literal("Windows_NT 6.1 (x64)*?[]{}|^$\\")
-        ));
-        assert!(p.is_match("Windows_NT 6.1 (x64)*?[]{}|^$\\"));
-        assert!(!p.is_match("Windows_NT 6x1 (x64)*?[]{}|^$\\"));
+        let text = "Windows_NT 6.1 (x64)*?[]{}|^$\\\"'#%/,:-~ü";
+        let p = Pattern::new(format!("^{}{END}", literal(text)));
+        assert!(p.is_match(text));
+        assert!(!p.is_match("Windows_NT 6x1 (x64)*?[]{}|^$\\\"'#%/,:-~ü"));
+        // Go's RE2 (Caddy) reads the same escapes; the regex crate is its dialect.
+        let re2 = regex::Regex::new(&format!("^{}$", literal(text))).unwrap();
+        assert!(re2.is_match(text));
+        assert!(!literal(text).contains([' ', '"', '#', '$', '%', '{', '\'']));
     }
 }

@@ -1,12 +1,10 @@
 //! Query-string variants: the request details besides the path that change
-//! answers (`force`, `pin`, `mig64`, a PPC User-Agent). Each is read from the
-//! raw query string by a pattern a web server evaluates the same way, and
-//! named by a suffix of the response file (`update.f1.p131.xml`).
+//! answers (`force`, `pin`, `mig64`, a PPC User-Agent), each named by a
+//! suffix of the response file (`update.f1.p131.xml`). How a request's
+//! variant is read is part of the routing description (`crate::routing`).
 
 use crate::engine::request::{Extras, Force};
 use std::fmt::Write as _;
-
-use super::pattern::{Pattern, literal};
 
 /// One request's variant.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -48,6 +46,71 @@ impl Variant {
         s
     }
 
+    /// The variant a file-name suffix names (`suffix` read back).
+    pub(crate) fn from_suffix(suffix: &str) -> Option<Variant> {
+        let mut v = Variant::default();
+        let mut rest = suffix;
+        let take = |rest: &mut &str, tag: &str| -> bool {
+            match rest.strip_prefix(tag) {
+                Some(r) => {
+                    *rest = r;
+                    true
+                }
+                None => false,
+            }
+        };
+        if take(&mut rest, ".f-1") {
+            v.force = Some(Force::Fallback);
+        } else if take(&mut rest, ".f1") {
+            v.force = Some(Force::Main);
+        }
+        if let Some(r) = rest.strip_prefix(".p") {
+            let end = r
+                .char_indices()
+                .find(|(i, c)| {
+                    !(c.is_ascii_digit()
+                        || (*c == '.' && r[i + 1..].starts_with(|d: char| d.is_ascii_digit())))
+                })
+                .map_or(r.len(), |(i, _)| i);
+            if end == 0 {
+                return None;
+            }
+            v.pin = Some(format!("{}.", &r[..end]));
+            rest = &r[end..];
+        }
+        if take(&mut rest, ".m1") {
+            v.mig64 = Some(true);
+        } else if take(&mut rest, ".m0") {
+            v.mig64 = Some(false);
+        }
+        v.ppc = take(&mut rest, ".ppc");
+        if let Some(r) = rest.strip_prefix(".w") {
+            v.won = Some(r.parse().ok()?);
+            rest = "";
+        }
+        (rest.is_empty() && v.suffix() == suffix).then_some(v)
+    }
+
+    /// The query string that asks for this variant (`force=1&pin=131.`);
+    /// `ppc` is a User-Agent holding `PPC` instead.
+    pub(crate) fn query(&self) -> String {
+        let mut parts = Vec::new();
+        match self.force {
+            Some(Force::Main) => parts.push("force=1".to_owned()),
+            Some(Force::Fallback) => parts.push("force=-1".to_owned()),
+            None => {}
+        }
+        if let Some(pin) = &self.pin {
+            parts.push(format!("pin={pin}"));
+        }
+        match self.mig64 {
+            Some(true) => parts.push("mig64=1".to_owned()),
+            Some(false) => parts.push("mig64=0".to_owned()),
+            None => {}
+        }
+        parts.join("&")
+    }
+
     pub(crate) fn is_plain(&self) -> bool {
         *self == Variant::default()
     }
@@ -63,192 +126,9 @@ impl Variant {
     }
 }
 
-/// The last `name=` parameter has a value matching `value` (to follow
-/// `(?:.*&)?` at the start of the query string).
-fn last_param_core(name: &str, value: &str) -> String {
-    let n = literal(name);
-    format!("{n}={value}(?=&|\\z)(?!.*&{n}(?:=|&|\\z))")
-}
-
-/// A pattern over a whole raw query string from a core.
-fn over_query(core: &str) -> Pattern {
-    Pattern::new(format!("(?s)^(?:.*&)?{core}"))
-}
-
-/// The patterns that read variants off a raw query string and a User-Agent.
-#[derive(Debug)]
-pub(crate) struct VariantPatterns {
-    cores: Cores,
-    force_main: Pattern,
-    force_fallback: Pattern,
-    mig64_true: Pattern,
-    mig64_sent: Pattern,
-    /// One per pinnable version, with the normalised pin.
-    pins: Vec<(String, Pattern)>,
-    ppc: Pattern,
-}
-
-/// Pattern bodies, for servers that prefix them with other variables.
-#[derive(Debug)]
-struct Cores {
-    force_main: String,
-    force_fallback: String,
-    mig64_true: String,
-    mig64_sent: String,
-    pins: Vec<(String, String)>,
-}
-
-impl VariantPatterns {
-    pub(crate) fn new(pins: &[String]) -> VariantPatterns {
-        // force=1, also as Balrog repairs what Avast breaks: `1?avast=1`, `1%3Favast=1`.
-        let avast = r"(?:(?:\?|%3[Ff]|%253[Ff])[^&]*?avast[^&]*)?";
-        let cores = Cores {
-            force_main: last_param_core("force", &format!("1{avast}")),
-            force_fallback: last_param_core("force", &format!("-1{avast}")),
-            mig64_true: last_param_core("mig64", "1"),
-            mig64_sent: "mig64(?:=[^&]*)?(?=&|\\z)".to_owned(),
-            pins: pins
-                .iter()
-                .map(|pin| {
-                    let parts: String =
-                        pin.trim_end_matches('.')
-                            .split('.')
-                            .fold(String::new(), |mut s, n| {
-                                let _ = write!(s, "0*{}\\.", literal(n));
-                                s
-                            });
-                    (pin.clone(), last_param_core("pin", &parts))
-                })
-                .collect(),
-        };
-        VariantPatterns {
-            force_main: over_query(&cores.force_main),
-            force_fallback: over_query(&cores.force_fallback),
-            mig64_true: over_query(&cores.mig64_true),
-            mig64_sent: over_query(&cores.mig64_sent),
-            pins: cores
-                .pins
-                .iter()
-                .map(|(pin, core)| (pin.clone(), over_query(core)))
-                .collect(),
-            ppc: Pattern::new("PPC".to_owned()),
-            cores,
-        }
-    }
-
-    pub(crate) fn force_main_core(&self) -> &str {
-        &self.cores.force_main
-    }
-
-    pub(crate) fn force_fallback_core(&self) -> &str {
-        &self.cores.force_fallback
-    }
-
-    pub(crate) fn mig64_true_core(&self) -> &str {
-        &self.cores.mig64_true
-    }
-
-    pub(crate) fn mig64_sent_core(&self) -> &str {
-        &self.cores.mig64_sent
-    }
-
-    pub(crate) fn pin_core(&self, pin: &str) -> Option<&str> {
-        self.cores
-            .pins
-            .iter()
-            .find(|(p, _)| p == pin)
-            .map(|(_, c)| c.as_str())
-    }
-
-    /// The variant a request asks for, from its raw query string and User-Agent.
-    pub(crate) fn read(
-        &self,
-        raw_query: &str,
-        user_agent: Option<&str>,
-        pins_allowed: bool,
-    ) -> Variant {
-        let force = if self.force_main.is_match(raw_query) {
-            Some(Force::Main)
-        } else if self.force_fallback.is_match(raw_query) {
-            Some(Force::Fallback)
-        } else {
-            None
-        };
-        let mig64 = if self.mig64_true.is_match(raw_query) {
-            Some(true)
-        } else if self.mig64_sent.is_match(raw_query) {
-            Some(false)
-        } else {
-            None
-        };
-        let pin = if pins_allowed {
-            self.pins
-                .iter()
-                .find(|(_, p)| p.is_match(raw_query))
-                .map(|(v, _)| v.clone())
-        } else {
-            None
-        };
-        Variant {
-            force,
-            pin,
-            mig64,
-            ppc: user_agent.is_some_and(|ua| self.ppc.is_match(ua)),
-            won: None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::request::{balrog_extras, parse_query_string};
-    use crate::model::route::BalrogRoute;
-
-    #[test]
-    fn variants_read_like_balrog() {
-        let v = VariantPatterns::new(&["131.".to_owned(), "2.2.".to_owned()]);
-        for q in [
-            "force=1",
-            "force=-1",
-            "force=1%3Favast=1",
-            "force=1?avast=1",
-            "force=-1?avast=1",
-            "force=1?avast=x",
-            "force=1?avast",
-            "force=avast",
-            "force=1&force=-1",
-            "force=-1&force=1",
-            "force=0",
-            "force=",
-            "force=11",
-            "x=1&force=1&y=2",
-            "mig64=1",
-            "mig64=0",
-            "mig64=true",
-            "mig64",
-            "mig64=1&mig64=0",
-            "pin=131.",
-            "pin=0131.",
-            "pin=2.2.",
-            "pin=2.02.",
-            "pin=2.",
-            "pin=131.&pin=2.2.",
-            "",
-        ] {
-            let balrog = balrog_extras(BalrogRoute::Update(6), &parse_query_string(q), None);
-            let ours = v.read(q, None, true);
-            assert_eq!(ours.force, balrog.force, "force in {q:?}");
-            assert_eq!(ours.mig64, balrog.mig64, "mig64 in {q:?}");
-            let balrog_pin = balrog
-                .pin
-                .as_deref()
-                .and_then(crate::engine::version::PinVersion::parse)
-                .map(|p| p.normalized());
-            let known = balrog_pin.filter(|p| p == "131." || p == "2.2.");
-            assert_eq!(ours.pin, known, "pin in {q:?}");
-        }
-    }
 
     #[test]
     fn suffixes_name_files() {
@@ -266,5 +146,18 @@ mod tests {
         };
         assert_eq!(won.suffix(), ".w25");
         assert_eq!(Variant::default().suffix(), "");
+        for v in [v, won, Variant::default()] {
+            assert_eq!(Variant::from_suffix(&v.suffix()), Some(v.clone()));
+        }
+        let pinned = Variant {
+            pin: Some("2.2.".into()),
+            mig64: Some(true),
+            ..Variant::default()
+        };
+        assert_eq!(pinned.suffix(), ".p2.2.m1");
+        assert_eq!(Variant::from_suffix(".p2.2.m1"), Some(pinned.clone()));
+        assert_eq!(pinned.query(), "pin=2.2.&mig64=1");
+        assert_eq!(Variant::from_suffix(".x"), None);
+        assert_eq!(Variant::from_suffix(".p"), None);
     }
 }

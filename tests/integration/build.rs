@@ -463,9 +463,8 @@ fn a_directory_cinder_did_not_publish_is_never_replaced() {
 #[test]
 fn every_answer_query_gives_is_the_file_in_the_tree() {
     let s = Scratch::new();
-    let out = s.path().join("public");
-    assert!(build(&crate::support::repo(), &out, &[]).status.success());
-    let urls = crate::nginx::demo_urls();
+    let out = &crate::fixture::demo().root;
+    let urls = crate::fixture::demo_urls();
     std::fs::write(s.path().join("urls.txt"), urls.join("\n")).unwrap();
     let q = Command::new(cinder())
         .args(["query", "--jsonl", "--site"])

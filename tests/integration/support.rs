@@ -77,6 +77,20 @@ pub(crate) fn shared() -> Option<PathBuf> {
     p.is_dir().then_some(p)
 }
 
+/// Balrog's conformance corpus beside the project (`../shared/conformance`).
+/// When it is missing, tests that need it skip and say so, unless
+/// `CINDER_REQUIRE_CONFORMANCE=1` (as CI sets), when they fail.
+pub(crate) fn conformance() -> Option<PathBuf> {
+    let dir = shared()
+        .map(|s| s.join("conformance"))
+        .filter(|p| p.is_dir());
+    assert!(
+        dir.is_some() || std::env::var_os("CINDER_REQUIRE_CONFORMANCE").is_none_or(|v| v != "1"),
+        "CINDER_REQUIRE_CONFORMANCE=1 but ../shared/conformance is not beside the project"
+    );
+    dir
+}
+
 /// The repository root (the demo site).
 pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -24,7 +24,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Value, json};
 
-use crate::nginx::free_port;
+use crate::hosts::free_port;
 use crate::support::{cinder, repo};
 use output::Output;
 use site::Site;
