@@ -81,7 +81,7 @@ impl Host {
             Host::Apache => "Apache httpd 2.4 (mod_rewrite)",
             Host::Caddy => "Caddy 2",
             Host::Plain => {
-                "plain: no rewriting (GitHub Pages, Netlify or Cloudflare Pages without functions, S3 website, `python3 -m http.server`)"
+                "plain, no rewriting (GitHub Pages, Netlify or Cloudflare Pages without functions, an S3 website, `python3 -m http.server`)"
             }
         }
     }
@@ -424,4 +424,22 @@ pub(crate) fn plain_extras() -> String {
     );
     let _ = writeln!(out, "systemCapabilities classes.");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readme_holds_the_host_table() {
+        let readme = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"),
+        )
+        .unwrap();
+        assert!(
+            readme.contains(&table()),
+            "README.md's host table is out of date; it is:\n{}",
+            table()
+        );
+    }
 }

@@ -37,6 +37,8 @@ pub(crate) mod flags;
 pub(crate) mod hosts;
 mod resolve;
 pub(crate) mod route;
+#[cfg(test)]
+mod tests;
 
 use crate::plan::{EMPTY_FILE, NOT_FOUND_FILE};
 use crate::space::{Conditions, Space};

@@ -7,7 +7,9 @@
 //! answer. Caddy's regexes (Go's RE2) have no lookarounds, so conditions
 //! are read in two steps the description provides: a field or parameter
 //! is read off the value, then tested; osVersion terms are substring tests
-//! combined by a map over their bits.
+//! combined by a map over their bits. A map is evaluated each time its
+//! placeholder is read, so each route reads every step once into a
+//! variable, step after step (`vars` blocks run in order).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -16,7 +18,7 @@ use crate::model::route::{Param, Segment};
 use crate::routing::flags::{FlagKind, Outcome, Source, query_extractor};
 use crate::routing::{BuildChoice, DirPart, Miss, OsChoice, RouteRouting, Routing, XML};
 use crate::space::pattern::{ANY, literal};
-use crate::space::{CATCH_ALL_SEGMENT, CapsField};
+use crate::space::{CATCH_ALL_SEGMENT, CapsField, Conditions};
 
 pub(crate) struct Options<'a> {
     /// The published tree (absolute).
@@ -40,6 +42,11 @@ fn ph(name: &str) -> String {
     format!("{{{name}}}")
 }
 
+/// A request variable's placeholder.
+fn var(name: &str) -> String {
+    ph(&format!("vars.{name}"))
+}
+
 fn input(p: Param) -> Option<&'static str> {
     match p {
         Param::Product => Some("cinder_in_product"),
@@ -51,8 +58,52 @@ fn input(p: Param) -> Option<&'static str> {
     }
 }
 
-fn vars(name: &str) -> String {
-    ph(&format!("vars.{name}"))
+fn field_name(f: CapsField) -> &'static str {
+    match f {
+        CapsField::InstructionSet => "iset",
+        CapsField::Memory => "mem",
+        CapsField::Jaws => "jaws",
+    }
+}
+
+/// The distinct osVersion terms of every condition, in order.
+fn os_terms(c: &Conditions) -> Vec<&str> {
+    let mut terms: Vec<&str> = Vec::new();
+    for cond in &c.os {
+        for t in cond.expr.alternatives.iter().flatten() {
+            if !t.is_empty() && !terms.contains(&t.as_str()) {
+                terms.push(t);
+            }
+        }
+    }
+    terms
+}
+
+/// An osVersion condition over its terms' bits: the terms it reads (indexes
+/// into `terms`) and a pattern over `x` and their bits, in that order.
+fn os_condition(alternatives: &[Vec<String>], terms: &[&str]) -> (Vec<usize>, String) {
+    let mut mine: Vec<usize> = Vec::new();
+    for t in alternatives.iter().flatten().filter(|t| !t.is_empty()) {
+        let j = terms.iter().position(|x| x == t).unwrap_or_default();
+        if !mine.contains(&j) {
+            mine.push(j);
+        }
+    }
+    let alternatives: Vec<String> = alternatives
+        .iter()
+        .map(|alt| {
+            mine.iter()
+                .map(|j| {
+                    if alt.iter().any(|t| t == terms[*j]) {
+                        '1'
+                    } else {
+                        '.'
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    (mine, format!("^x(?:{})$", alternatives.join("|")))
 }
 
 pub(crate) fn config(routing: &Routing, opts: &Options<'_>) -> String {
@@ -76,7 +127,11 @@ pub(crate) fn config(routing: &Routing, opts: &Options<'_>) -> String {
     );
     let _ = writeln!(
         w,
-        "# Global options are yours: for a loopback preview, `admin off` and `auto_https off`."
+        "# Global options are yours: for a loopback preview, `admin off` and `auto_https off`;"
+    );
+    let _ = writeln!(
+        w,
+        "# for HTTPS, put your domain in place of the `http://` address."
     );
     // Any Host header; `bind` keeps it to the address asked for.
     let (bind, port) = match opts.listen.rsplit_once(':') {
@@ -125,6 +180,15 @@ fn scope_prefix(o: &Outcome) -> String {
     )
 }
 
+/// The flag kinds with outcomes, of those a route reads.
+fn kinds(routing: &Routing, r: &RouteRouting) -> Vec<FlagKind> {
+    r.flags
+        .iter()
+        .copied()
+        .filter(|k| routing.flags.of(*k).next().is_some())
+        .collect()
+}
+
 fn flags(routing: &Routing, w: &mut String) {
     let _ = writeln!(
         w,
@@ -136,12 +200,15 @@ fn flags(routing: &Routing, w: &mut String) {
     );
     let scope = format!(
         "{}/{}/{}",
-        vars("cinder_in_product"),
-        vars("cinder_in_channel"),
-        vars("cinder_in_target")
+        var("cinder_in_product"),
+        var("cinder_in_channel"),
+        var("cinder_in_target")
     );
     for kind in FlagKind::ALL {
         let outcomes: Vec<&Outcome> = routing.flags.of(kind).collect();
+        if outcomes.is_empty() {
+            continue;
+        }
         let source = match kind.source() {
             Source::Query(name) => {
                 let read = format!("cinder_q_{name}");
@@ -152,7 +219,7 @@ fn flags(routing: &Routing, w: &mut String) {
                     tok(&format!("~{}", query_extractor(name)))
                 );
                 let _ = writeln!(w, "\t\tdefault \"\"\n\t}}");
-                ph(&read)
+                var(&read)
             }
             Source::UserAgent => "{http.request.header.User-Agent}".to_owned(),
         };
@@ -191,58 +258,21 @@ fn os_classes(routing: &Routing, w: &mut String) {
         w,
         "\n\t# osVersion: each term of a rule's condition found in the value or not, then one bit per condition."
     );
-    let mut terms: Vec<&str> = Vec::new();
-    for cond in &c.os {
-        for alt in &cond.expr.alternatives {
-            for t in alt.iter().filter(|t| !t.is_empty()) {
-                if !terms.contains(&t.as_str()) {
-                    terms.push(t);
-                }
-            }
-        }
-    }
+    let terms = os_terms(c);
     for (j, t) in terms.iter().enumerate() {
         let _ = writeln!(
             w,
             "\tmap {} {} {{\n\t\t{} 1\n\t\tdefault 0\n\t}}",
-            vars("cinder_in_os"),
+            var("cinder_in_os"),
             ph(&format!("cinder_os_t{j}")),
             tok(&format!("~{}", literal(t)))
         );
     }
     for (i, cond) in c.os.iter().enumerate() {
-        let mine: Vec<usize> = cond
-            .expr
-            .alternatives
-            .iter()
-            .flatten()
-            .filter(|t| !t.is_empty())
-            .filter_map(|t| terms.iter().position(|x| x == t))
-            .fold(Vec::new(), |mut v, j| {
-                if !v.contains(&j) {
-                    v.push(j);
-                }
-                v
-            });
+        let (mine, pattern) = os_condition(&cond.expr.alternatives, &terms);
         let source: String = mine
             .iter()
-            .map(|j| ph(&format!("cinder_os_t{j}")))
-            .collect();
-        let alternatives: Vec<String> = cond
-            .expr
-            .alternatives
-            .iter()
-            .map(|alt| {
-                mine.iter()
-                    .map(|j| {
-                        if alt.iter().any(|t| t == terms[*j]) {
-                            '1'
-                        } else {
-                            '.'
-                        }
-                    })
-                    .collect()
-            })
+            .map(|j| var(&format!("cinder_os_t{j}")))
             .collect();
         // A constant first character: a condition of empty terms only has no source.
         let _ = writeln!(
@@ -254,16 +284,8 @@ fn os_classes(routing: &Routing, w: &mut String) {
         let _ = writeln!(
             w,
             "\t\t{} 1\n\t\tdefault 0\n\t}}",
-            tok(&format!("~^x(?:{})$", alternatives.join("|")))
+            tok(&format!("~{pattern}"))
         );
-    }
-}
-
-fn field_name(f: CapsField) -> &'static str {
-    match f {
-        CapsField::InstructionSet => "iset",
-        CapsField::Memory => "mem",
-        CapsField::Jaws => "jaws",
     }
 }
 
@@ -289,7 +311,7 @@ fn caps_classes(routing: &Routing, w: &mut String) {
         let _ = writeln!(
             w,
             "\tmap {} {} {{",
-            vars("cinder_in_caps"),
+            var("cinder_in_caps"),
             ph(&format!("cinder_caps_{}", field_name(field)))
         );
         for extractor in field.extractors() {
@@ -307,7 +329,7 @@ fn caps_classes(routing: &Routing, w: &mut String) {
         let _ = writeln!(
             w,
             "\tmap {} {} {{\n\t\t{} {hit}\n\t\tdefault {miss}\n\t}}",
-            ph(&format!("cinder_caps_{}", field_name(cond.field))),
+            var(&format!("cinder_caps_{}", field_name(cond.field))),
             ph(&format!("cinder_caps_{i}")),
             tok(&format!("~^v(?:{})$", cond.value))
         );
@@ -323,7 +345,7 @@ fn keys(routing: &Routing, w: &mut String) {
     let _ = writeln!(
         w,
         "\tmap {} {{cinder_os_key}} {{cinder_os_zero}} {{cinder_caps_key}} {{",
-        vars("cinder_in_product")
+        var("cinder_in_product")
     );
     for (product, classes) in &c.products {
         if classes.os.is_empty() && classes.caps.is_empty() {
@@ -332,12 +354,12 @@ fn keys(routing: &Routing, w: &mut String) {
         let os: String = classes
             .os
             .iter()
-            .map(|i| ph(&format!("cinder_os_{i}")))
+            .map(|i| var(&format!("cinder_os_{i}")))
             .collect();
         let caps: String = classes
             .caps
             .iter()
-            .map(|i| ph(&format!("cinder_caps_{i}")))
+            .map(|i| var(&format!("cinder_caps_{i}")))
             .collect();
         let _ = writeln!(
             w,
@@ -353,8 +375,9 @@ fn keys(routing: &Routing, w: &mut String) {
     );
     let _ = writeln!(
         w,
-        "\tmap {}/{{cinder_os_key}} {{cinder_os_top}} {{",
-        vars("cinder_in_product")
+        "\tmap {}/{} {{cinder_os_top}} {{",
+        var("cinder_in_product"),
+        var("cinder_os_key")
     );
     for (product, classes) in &c.products {
         if classes.os.is_empty() {
@@ -396,15 +419,85 @@ fn dir(r: &RouteRouting, name: &str, build: BuildChoice, os: Option<OsChoice>) -
     r.dir_path(|part| match part {
         DirPart::Build(_) if build == BuildChoice::CatchAll => CATCH_ALL_SEGMENT.to_owned(),
         DirPart::Value(p) | DirPart::Build(p) => capture(p),
-        DirPart::OsClass => match os {
-            Some(OsChoice::Top) => "{cinder_os_top}",
-            Some(OsChoice::Zero) => "{cinder_os_zero}",
-            _ => "{cinder_os_key}",
-        }
-        .to_owned(),
-        DirPart::CapsClass => "{cinder_caps_key}".to_owned(),
+        DirPart::OsClass => var(match os {
+            Some(OsChoice::Top) => "cinder_os_top",
+            Some(OsChoice::Zero) => "cinder_os_zero",
+            _ => "cinder_os_key",
+        }),
+        DirPart::CapsClass => var("cinder_caps_key"),
         DirPart::Literal(i) => r.literal(i).to_owned(),
     })
+}
+
+/// Writes a `vars` block reading each placeholder once, unless empty.
+fn vars_block(w: &mut String, items: &[(String, String)]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(w, "\t\tvars {{");
+    for (name, value) in items {
+        let _ = writeln!(w, "\t\t\t{name} \"{value}\"");
+    }
+    let _ = writeln!(w, "\t\t}}");
+}
+
+/// The steps that compute a route's variant suffix and class keys, each a
+/// `vars` block reading the previous ones.
+fn steps(routing: &Routing, r: &RouteRouting) -> Vec<Vec<(String, String)>> {
+    let c = &routing.classes;
+    let (mut read, mut test, mut keys, mut top) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let item = |name: String| (name.clone(), ph(&name));
+    let kinds = kinds(routing, r);
+    for kind in &kinds {
+        if let Source::Query(name) = kind.source() {
+            read.push(item(format!("cinder_q_{name}")));
+        }
+        test.push(item(format!("cinder_{}", kind.name())));
+    }
+    let classes: Vec<_> = r
+        .products
+        .iter()
+        .filter_map(|p| c.products.get(p))
+        .collect();
+    if !r.os.is_empty() {
+        let terms = os_terms(c);
+        let mut conditions: Vec<usize> =
+            classes.iter().flat_map(|k| k.os.iter().copied()).collect();
+        conditions.sort_unstable();
+        conditions.dedup();
+        let mut used: Vec<usize> = conditions
+            .iter()
+            .flat_map(|i| os_condition(&c.os[*i].expr.alternatives, &terms).0)
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        read.extend(used.iter().map(|j| item(format!("cinder_os_t{j}"))));
+        test.extend(conditions.iter().map(|i| item(format!("cinder_os_{i}"))));
+        keys.push(item("cinder_os_key".to_owned()));
+        keys.push(item("cinder_os_zero".to_owned()));
+        top.push(item("cinder_os_top".to_owned()));
+    }
+    if r.carries(Param::SystemCapabilities) {
+        let mut conditions: Vec<usize> = classes
+            .iter()
+            .flat_map(|k| k.caps.iter().copied())
+            .collect();
+        conditions.sort_unstable();
+        conditions.dedup();
+        for field in CapsField::ALL {
+            if conditions.iter().any(|i| c.caps[*i].field == field) {
+                read.push(item(format!("cinder_caps_{}", field_name(field))));
+            }
+        }
+        test.extend(conditions.iter().map(|i| item(format!("cinder_caps_{i}"))));
+        keys.push(item("cinder_caps_key".to_owned()));
+    }
+    let suffix: String = kinds
+        .iter()
+        .map(|k| var(&format!("cinder_{}", k.name())))
+        .collect();
+    keys.push(("cinder_suffix".to_owned(), suffix));
+    vec![read, test, keys, top]
 }
 
 fn route(routing: &Routing, index: usize, r: &RouteRouting, w: &mut String) {
@@ -425,24 +518,30 @@ fn route(routing: &Routing, index: usize, r: &RouteRouting, w: &mut String) {
     let _ = writeln!(w, "\n\t# {}", r.template);
     let _ = writeln!(w, "\t@{name} path_regexp {name} {}", tok(&regex));
     let _ = writeln!(w, "\thandle @{name} {{");
-    let _ = writeln!(w, "\t\tvars {{");
+    let mut inputs = Vec::new();
     for p in Param::ALL {
-        let Some(var) = input(*p) else {
+        let Some(v) = input(*p) else {
             continue;
         };
         if let Some(n) = captures.iter().position(|c| c == p) {
-            let _ = writeln!(w, "\t\t\t{var} {}", ph(&format!("re.{name}.{}", n + 1)));
-        } else if let Some(v) = r.fixed.get(p) {
-            let _ = writeln!(w, "\t\t\t{var} {}", tok(v));
+            inputs.push((v.to_owned(), ph(&format!("re.{name}.{}", n + 1))));
+        } else if let Some(value) = r.fixed.get(p) {
+            inputs.push((
+                v.to_owned(),
+                value.replace('\\', "\\\\").replace('"', "\\\""),
+            ));
         }
     }
-    let _ = writeln!(w, "\t\t}}");
+    let _ = writeln!(
+        w,
+        "\t\t# The request's values, then each step once: fields read, conditions tested, keys."
+    );
+    vars_block(w, &inputs);
+    for step in steps(routing, r) {
+        vars_block(w, &step);
+    }
     let _ = writeln!(w, "\t\theader Content-Type {}", tok(r.content_type));
-    let suffix: String = r
-        .flags
-        .iter()
-        .map(|k| ph(&format!("cinder_{}", k.name())))
-        .collect();
+    let suffix = var("cinder_suffix");
     let plain = r.file_name("");
     let variant = r.file_name(&suffix);
     let os: Vec<Option<OsChoice>> = if r.os.is_empty() {
@@ -488,4 +587,62 @@ fn route(routing: &Routing, index: usize, r: &RouteRouting, w: &mut String) {
     }
     let _ = writeln!(w, "\t\tfile_server");
     let _ = writeln!(w, "\t}}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::matchers::SimpleExpression;
+
+    /// What Caddy computes for an osVersion condition: each term a
+    /// substring test, the bits matched by the condition's pattern.
+    #[test]
+    fn os_conditions_over_term_bits_agree_with_the_patterns() {
+        let exprs: Vec<SimpleExpression> = [
+            "Windows_NT 6.1,Windows_NT%206.1",
+            "Windows && (websense-",
+            "Darwin 6,Darwin 7,",
+            "a.b&&c*d,c*d&&x",
+        ]
+        .iter()
+        .map(|e| SimpleExpression::parse(e))
+        .collect();
+        let mut terms: Vec<&str> = Vec::new();
+        for e in &exprs {
+            for t in e.alternatives.iter().flatten() {
+                if !t.is_empty() && !terms.contains(&t.as_str()) {
+                    terms.push(t);
+                }
+            }
+        }
+        for e in &exprs {
+            let (mine, pattern) = os_condition(&e.alternatives, &terms);
+            let re = regex::Regex::new(&pattern).unwrap();
+            for value in [
+                "Windows_NT 6.1.7601 (x64)",
+                "Windows_NT%206.1",
+                "Windows_NT 6.1 (websense-1)",
+                "Darwin 7.1",
+                "",
+                "x a.bxc*d",
+                "c*d a.b",
+                "c*dx",
+                "a.b",
+            ] {
+                let bits: String = mine
+                    .iter()
+                    .map(|j| {
+                        let t = regex::Regex::new(&literal(terms[*j])).unwrap();
+                        if t.is_match(value) { '1' } else { '0' }
+                    })
+                    .collect();
+                assert_eq!(
+                    re.is_match(&format!("x{bits}")),
+                    e.matches(value),
+                    "{:?} on {value:?}",
+                    e.raw
+                );
+            }
+        }
+    }
 }

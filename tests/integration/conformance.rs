@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{Scratch, cinder, shared};
+use crate::support::{Scratch, cinder, conformance};
 
 #[derive(Debug, PartialEq)]
 enum Canon {
@@ -103,10 +103,7 @@ fn cases(root: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn answers_agree_with_balrog() {
-    let Some(shared) = shared()
-        .map(|s| s.join("conformance"))
-        .filter(|p| p.is_dir())
-    else {
+    let Some(shared) = conformance() else {
         eprintln!(
             "conformance: SKIPPED: ../shared/conformance is not beside the project, so nothing was compared"
         );

@@ -148,7 +148,12 @@ pub(crate) fn guardian() -> &'static Tree {
             ),
             (
                 "rules/r.yml",
-                "- {priority: 10, product: Guardian, osVersion: Windows_NT 6.1}\n- {priority: 1, product: Guardian, mapping: g}\n",
+                concat!(
+                    "- {priority: 10, product: Guardian, osVersion: Windows_NT 6.1}\n",
+                    "# Older clients only on a manual check: no update (404) unless force=1.\n",
+                    "- {priority: 5, product: Guardian, version: \"<2.0\", mapping: g, backgroundRate: 0}\n",
+                    "- {priority: 1, product: Guardian, mapping: g}\n",
+                ),
             ),
             (
                 "releases/g.yml",
@@ -170,7 +175,9 @@ pub(crate) fn guardian() -> &'static Tree {
                 for c in ["release", "beta"] {
                     urls.push(format!("/json/1/Guardian/{v}/{bt}/{c}/update.json"));
                     for os in ["Windows_NT%25206.1", "Windows_NT 10.0", "Darwin 23"] {
-                        urls.push(format!("/json/2/Guardian/{v}/{bt}/{c}/{os}/update.json"));
+                        for q in ["", "?force=1", "?force=-1"] {
+                            urls.push(format!("/json/2/Guardian/{v}/{bt}/{c}/{os}/update.json{q}"));
+                        }
                     }
                 }
             }

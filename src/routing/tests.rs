@@ -1,0 +1,250 @@
+//! The routing description's two interpretations agree: walking its
+//! directories over the planned tree's files (what `serve` and every web
+//! server do) gives each request the answer `query` gives by walking them
+//! over the parameter space; and every tree path reads back to itself.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::model::route::Param;
+use crate::plan::{Plan, Quiet, plan};
+use crate::respond::respond;
+use crate::space::Space;
+use crate::testing::{TestSite, load_clean};
+
+use super::{Answer, BuildChoice, DirPart, Miss, OsChoice, Routing, Tree, TreeAnswer};
+
+struct Files<'p>(HashMap<&'p str, &'p [u8]>);
+
+impl<'p> Files<'p> {
+    fn of(plan: &'p Plan) -> Files<'p> {
+        Files(
+            plan.files
+                .iter()
+                .map(|(p, id)| (p.as_str(), &*plan.body(*id).bytes))
+                .collect(),
+        )
+    }
+}
+
+impl Tree for Files<'_> {
+    fn has(&self, path: &str) -> bool {
+        self.0.contains_key(path)
+    }
+}
+
+/// The status and body the files give a request, as a web server serves them.
+fn served(routing: &Routing, files: &Files<'_>, url: &str, ua: Option<&str>) -> (u16, String) {
+    match routing.resolve(url, ua, files) {
+        Answer::File { path, .. } => (
+            200,
+            String::from_utf8_lossy(files.0[path.as_str()]).into_owned(),
+        ),
+        Answer::NotFound { .. } => (404, String::new()),
+        Answer::Empty => (200, crate::render::EMPTY.to_owned()),
+    }
+}
+
+fn urls() -> Vec<String> {
+    let mut out = Vec::new();
+    let builds = [
+        ("131.0", "20260831094200"),
+        ("132.0", "20261027093000"),
+        ("133.0", "20261117090000"),
+        ("99.0", "1"),
+    ];
+    let os = [
+        "Windows_NT%2010.0.0.0.19045.4651%20(x64)",
+        "Windows_NT 6.1.7601",
+        "Darwin 23",
+        "%25",
+        "x",
+    ];
+    let caps = [
+        "ISET:SSE4_2,MEM:16252",
+        "ISET:SSE3,MEM:16252",
+        "ISET:SSE4_2,MEM:1024,JAWS:1",
+        "SSE4_2,1024",
+        "a,b,c",
+    ];
+    let queries = [
+        "",
+        "?force=1",
+        "?force=-1",
+        "?pin=131.",
+        "?force=1&pin=0131.",
+        "?mig64=1",
+    ];
+    for (v, b) in builds {
+        for bt in ["WINNT_x86_64-msvc-x64", "Darwin_aarch64-gcc3", "SunOS"] {
+            for c in ["release", "beta", "release-cck-acme", "nightly"] {
+                for o in os {
+                    for cap in caps {
+                        for q in queries {
+                            out.push(format!(
+                                "/update/6/Ember/{v}/{b}/{bt}/de/{c}/{o}/{cap}/default/default/update.xml{q}"
+                            ));
+                        }
+                    }
+                }
+            }
+            for product in ["SystemAddons", "GMP", "Nope"] {
+                out.push(format!(
+                    "/update/3/{product}/{v}/{b}/{bt}/fr/release/Windows_NT%2010.0/default/default/update.xml"
+                ));
+            }
+        }
+    }
+    out.extend(
+        [
+            "/",
+            "/update/6/Ember/131.0/20260831094200/WINNT_x86_64-msvc-x64/de/release/x/ISET:SSE4_2/default/update.xml",
+            "/update/6/Ember/131.0/20260831094200/WINNT_x86_64-msvc-x64/../release/x/y/default/default/update.xml",
+            "/update/6/Ember/_/_/WINNT_x86_64-msvc-x64/de/release/x/y/default/default/update.xml",
+        ]
+        .map(String::from),
+    );
+    out
+}
+
+#[test]
+fn files_answer_every_request_as_query_does() {
+    let loaded = load_clean(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let space = Space::new(&loaded.site, &[]);
+    let routing = Routing::new(&space);
+    let planned = plan(&space, &Quiet);
+    let files = Files::of(&planned);
+    let urls = urls();
+    for url in &urls {
+        let want = respond(&space, &routing, url, None);
+        assert_eq!(
+            served(&routing, &files, url, None),
+            (want.status, want.body),
+            "{url}"
+        );
+    }
+    assert!(urls.len() > 5000);
+}
+
+#[test]
+fn json_routes_answer_404_from_markers_and_misses() {
+    let site = TestSite::clean(&[
+        (
+            "cinder.yml",
+            "allowlist: {vpn.example: [Guardian]}\nchannels: [release]\nroutes:\n  - json/2/%PRODUCT%/%VERSION%/%BUILD_TARGET%/%CHANNEL%/%OS_VERSION%/update.json\n",
+        ),
+        (
+            "rules/r.yml",
+            "- {priority: 10, product: Guardian, osVersion: Windows_NT 6.1}\n- {priority: 5, product: Guardian, mapping: g, backgroundRate: 0}\n",
+        ),
+        (
+            "releases/g.yml",
+            "schema_version: 10000\nversion: \"2.1.0\"\nrequired: false\nhashFunction: sha512\nplatforms:\n  WINNT: {fileUrl: \"https://vpn.example/2.1.0.msi\", hashValue: ab}\n",
+        ),
+    ]);
+    let space = Space::new(&site.loaded.site, &[]);
+    let routing = Routing::new(&space);
+    let planned = plan(&space, &Quiet);
+    let files = Files::of(&planned);
+    assert!(planned.files.iter().any(|(p, _)| p.ends_with(".404")));
+    let mut statuses = Vec::new();
+    for v in ["2.1.0", "1.0"] {
+        for bt in ["WINNT", "Linux"] {
+            for os in ["Windows_NT 6.1", "Windows_NT 10.0"] {
+                for q in ["", "?force=1", "?force=-1"] {
+                    let url = format!("/json/2/Guardian/{v}/{bt}/release/{os}/update.json{q}");
+                    let want = respond(&space, &routing, &url, None);
+                    let got = served(&routing, &files, &url, None);
+                    assert_eq!(got, (want.status, want.body), "{url}");
+                    statuses.push(got.0);
+                }
+            }
+        }
+    }
+    assert!(
+        statuses.contains(&200) && statuses.contains(&404),
+        "{statuses:?}"
+    );
+}
+
+#[test]
+fn every_tree_path_reads_back_to_its_own_file() {
+    let loaded = load_clean(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let space = Space::new(&loaded.site, &[]);
+    let routing = Routing::new(&space);
+    let planned = plan(&space, &Quiet);
+    let files = Files::of(&planned);
+    for (path, _) in &planned.files {
+        match routing.find_tree_path(path, &files) {
+            TreeAnswer::Found(Answer::File { path: found, .. }) => assert_eq!(&found, path),
+            TreeAnswer::OffRoute => assert!(!path.contains('/'), "{path}"),
+            other => panic!("{path}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn routes_are_described_segment_by_segment() {
+    let site = TestSite::new(&[(
+        "cinder.yml",
+        "allowlist: {a.com: [b]}\nroutes:\n  - update/6/%PRODUCT%/%VERSION%/%BUILD_ID%/%BUILD_TARGET%/%LOCALE%/%CHANNEL%/%OS_VERSION%/%SYSTEM_CAPABILITIES%/%DISTRIBUTION%/%DISTRIBUTION_VERSION%/update.xml\n  - update/4/%PRODUCT%/%VERSION%/%BUILD_ID%/%BUILD_TARGET%/%LOCALE%/%CHANNEL%/%OS_VERSION%/%DISTRIBUTION%/%DISTRIBUTION_VERSION%/%PLATFORM_VERSION%/update.xml\n  - {url: \"fork/%BUILD_TARGET%/%CHANNEL%\", product: b, locale: en-US}\n  - json/1/%PRODUCT%/%VERSION%/%BUILD_TARGET%/%CHANNEL%/update.json\n",
+    )]);
+    let space = Space::new(&site.loaded.site, &[]);
+    let routing = Routing::new(&space);
+    let [stock, four, fork, json] = &routing.routes[..] else {
+        panic!("four routes");
+    };
+    assert_eq!(
+        stock.dir,
+        vec![
+            DirPart::Literal(0),
+            DirPart::Literal(1),
+            DirPart::Value(Param::Product),
+            DirPart::Build(Param::Version),
+            DirPart::Build(Param::BuildId),
+            DirPart::Value(Param::BuildTarget),
+            DirPart::Value(Param::Locale),
+            DirPart::Value(Param::Channel),
+            DirPart::OsClass,
+            DirPart::CapsClass,
+            DirPart::Value(Param::Distribution),
+            DirPart::Value(Param::DistributionVersion),
+        ]
+    );
+    assert_eq!(
+        (stock.stem.as_str(), stock.ext.as_str()),
+        ("update", ".xml")
+    );
+    assert_eq!(stock.builds, [BuildChoice::Client, BuildChoice::CatchAll]);
+    assert_eq!(stock.os, [OsChoice::Own, OsChoice::Top, OsChoice::Zero]);
+    assert_eq!(stock.flags.len(), 4);
+    assert!(
+        !four.dir.contains(&DirPart::Value(Param::PlatformVersion)),
+        "ignored parameters are left out of paths"
+    );
+    assert_eq!(fork.builds, [BuildChoice::CatchAll]);
+    assert!(fork.os.is_empty());
+    assert_eq!(fork.file_name(".f1"), "index.f1.xml");
+    assert_eq!(
+        fork.fixed.get(&Param::Product).map(String::as_str),
+        Some("b")
+    );
+    assert_eq!(json.miss, Miss::NotFound);
+    assert!(json.markers);
+    assert_eq!(json.flags.len(), 1, "JSON routes read force only");
+    assert_eq!(json.content_type, super::JSON);
+    assert_eq!(
+        fork.parse_tree_path("fork/WINNT/release/index.f1.xml")
+            .map(|t| t.suffix),
+        Some(".f1".to_owned())
+    );
+    assert!(
+        fork.parse_tree_path("fork/WINNT/release/update.xml")
+            .is_none()
+    );
+    assert!(
+        stock
+            .parse_tree_path("fork/WINNT/release/index.xml")
+            .is_none()
+    );
+}
