@@ -131,25 +131,13 @@ pub(crate) enum ServerConfigCommand {
 #[derive(Debug, Args)]
 pub(crate) struct NginxArgs {
     #[command(flatten)]
-    pub(crate) site: SiteArg,
-
-    /// The published tree (the build's `--out`).
-    #[arg(long, value_name = "DIR")]
-    pub(crate) root: PathBuf,
-
-    /// The address to listen on.
-    #[arg(long, value_name = "ADDR", default_value = "8080")]
-    pub(crate) listen: String,
+    pub(crate) host: HostArgs,
 
     /// Split background checks of throttled rules by their backgroundRate, at
     /// random per request as Balrog does, instead of always answering as if
     /// the dice lost. force=1 still always gets the main answer.
     #[arg(long)]
     pub(crate) split: bool,
-
-    /// Request URLs seen in the wild that the build was given with `--requests`.
-    #[arg(long, value_name = "FILE")]
-    pub(crate) requests: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,7 @@
 //! a rendering of the site's routing description.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::app::{Context, Error, Status};
 use crate::cli::{HostArgs, NginxArgs, PlainArgs, PoliciesArgs, SiteArg};
@@ -36,30 +36,42 @@ fn print(text: &str) -> Result<Status, Error> {
     Ok(Status::Success)
 }
 
-pub(crate) fn apache(ctx: Context, args: &HostArgs) -> Result<Status, Error> {
+/// A host's configuration: the site's routing description rendered with
+/// the tree's absolute path and the address.
+fn render(
+    ctx: Context,
+    args: &HostArgs,
+    config: impl Fn(&Routing, &Path, &str) -> String,
+) -> Result<Status, Error> {
     let (loaded, observed) = load(ctx, &args.site, &args.requests)?;
     let routing = Routing::new(&Space::new(&loaded.site, &observed));
     let root = std::path::absolute(&args.root).map_err(|e| Error::read(&args.root, e))?;
-    print(&apache::config(
-        &routing,
-        &apache::Options {
-            root: &root,
-            listen: &args.listen,
-        },
-    ))
+    print(&config(&routing, &root, &args.listen))
+}
+
+pub(crate) fn nginx(ctx: Context, args: &NginxArgs) -> Result<Status, Error> {
+    render(ctx, &args.host, |routing, root, listen| {
+        nginx::config(
+            routing,
+            &nginx::Options {
+                root,
+                listen,
+                split: args.split,
+            },
+        )
+    })
+}
+
+pub(crate) fn apache(ctx: Context, args: &HostArgs) -> Result<Status, Error> {
+    render(ctx, args, |routing, root, listen| {
+        apache::config(routing, &apache::Options { root, listen })
+    })
 }
 
 pub(crate) fn caddy(ctx: Context, args: &HostArgs) -> Result<Status, Error> {
-    let (loaded, observed) = load(ctx, &args.site, &args.requests)?;
-    let routing = Routing::new(&Space::new(&loaded.site, &observed));
-    let root = std::path::absolute(&args.root).map_err(|e| Error::read(&args.root, e))?;
-    print(&caddy::config(
-        &routing,
-        &caddy::Options {
-            root: &root,
-            listen: &args.listen,
-        },
-    ))
+    render(ctx, args, |routing, root, listen| {
+        caddy::config(routing, &caddy::Options { root, listen })
+    })
 }
 
 pub(crate) fn plain(ctx: Context, args: &PlainArgs) -> Result<Status, Error> {
@@ -71,18 +83,6 @@ pub(crate) fn plain(ctx: Context, args: &PlainArgs) -> Result<Status, Error> {
     let routing = Routing::new(&space);
     let reports = super::check::host_reports(&mut space, &routing);
     print(&plain::report(&reports))
-}
-
-pub(crate) fn nginx(ctx: Context, args: &NginxArgs) -> Result<Status, Error> {
-    let (loaded, observed) = load(ctx, &args.site, &args.requests)?;
-    let routing = Routing::new(&Space::new(&loaded.site, &observed));
-    let root = std::path::absolute(&args.root).map_err(|e| Error::read(&args.root, e))?;
-    let opts = nginx::Options {
-        root: &root,
-        listen: &args.listen,
-        split: args.split,
-    };
-    print(&nginx::config(&routing, &opts))
 }
 
 pub(crate) fn policies(_ctx: Context, args: &PoliciesArgs) -> Result<Status, Error> {

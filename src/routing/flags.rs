@@ -137,6 +137,27 @@ impl Outcome {
                 .is_none_or(|p| build_target.starts_with(p))
     }
 
+    /// A pattern over `product/channel/target/` (the request's, or those
+    /// its route fixes) that matches where the outcome applies, to be
+    /// followed by the query string or User-Agent. No lookarounds.
+    pub(crate) fn scope_pattern(&self) -> String {
+        let products: Vec<String> = self.products.iter().map(|p| literal(p)).collect();
+        let channel = self.channel.as_deref().map_or_else(
+            || "[^/]*".to_owned(),
+            |c| format!("{}(?:-cck-[^/]*)?", literal(c)),
+        );
+        let target = self
+            .build_target_prefix
+            .as_deref()
+            .map_or_else(|| "[^/]*".to_owned(), |t| format!("{}[^/]*", literal(t)));
+        format!("^(?:{})/{channel}/{target}/", products.join("|"))
+    }
+
+    /// A pattern body over the User-Agent (after the scope), for `Ppc`.
+    pub(crate) fn agent_body(&self) -> String {
+        format!("{ANY}*?(?:{})", self.value.as_deref().unwrap_or_default())
+    }
+
     /// Whether a raw query string (or User-Agent, for `Ppc`) selects it.
     pub(crate) fn selects(&self, query: &str, user_agent: Option<&str>) -> bool {
         match self.kind.source() {

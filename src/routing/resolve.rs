@@ -211,16 +211,19 @@ impl<'r> Located<'r> {
     /// The directories to try, in order: whose build, and which osVersion
     /// class key (when the route carries osVersion).
     pub(crate) fn dirs(&self) -> Vec<(BuildChoice, Option<String>)> {
-        let mut out = Vec::new();
-        for build in &self.route.builds {
-            if self.os.is_empty() {
-                out.push((*build, None));
-            }
-            for (_, key) in &self.os {
-                out.push((*build, Some(key.clone())));
-            }
-        }
-        out
+        self.route
+            .directories()
+            .into_iter()
+            .filter_map(|(build, os)| match os {
+                None => Some((build, None)),
+                // A class this request has a key for (a tree path has its own only).
+                Some(choice) => self
+                    .os
+                    .iter()
+                    .find(|(c, _)| *c == choice)
+                    .map(|(_, key)| (build, Some(key.clone()))),
+            })
+            .collect()
     }
 
     /// A directory's path relative to the tree's root; `None` when a value

@@ -153,6 +153,20 @@ impl RouteRouting {
         }
     }
 
+    /// The directories to try, in order: whose build, and which osVersion
+    /// class (`None` when the URL carries no osVersion).
+    pub(crate) fn directories(&self) -> Vec<(BuildChoice, Option<OsChoice>)> {
+        let os: Vec<Option<OsChoice>> = if self.os.is_empty() {
+            vec![None]
+        } else {
+            self.os.iter().copied().map(Some).collect()
+        };
+        self.builds
+            .iter()
+            .flat_map(|b| os.iter().map(move |o| (*b, *o)))
+            .collect()
+    }
+
     pub(crate) fn carries(&self, p: Param) -> bool {
         self.url.contains(&Segment::Param(p))
     }

@@ -11,10 +11,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::model::route::{Param, Segment};
-use crate::routing::flags::{FlagKind, Outcome, Source};
+use crate::routing::flags::{FlagKind, Source};
 use crate::routing::{BuildChoice, DirPart, Miss, OsChoice, RouteRouting, Routing};
 use crate::space::CATCH_ALL_SEGMENT;
-use crate::space::pattern::{ANY, END, literal};
+use crate::space::pattern::{END, literal};
 
 /// Where the config's output goes and what it adds.
 #[derive(Clone, Debug)]
@@ -53,18 +53,6 @@ fn exact_key(s: &str) -> String {
     } else {
         q(s)
     }
-}
-
-/// `(?:P1|P2)` of products, for regexes.
-pub(crate) fn products_group(products: &[String]) -> String {
-    format!(
-        "(?:{})",
-        products
-            .iter()
-            .map(|p| literal(p))
-            .collect::<Vec<_>>()
-            .join("|")
-    )
 }
 
 /// The variables each route location sets for the maps to read: the
@@ -120,20 +108,6 @@ fn flag_var(kind: FlagKind) -> String {
     format!("$cinder_{}", kind.name())
 }
 
-/// `^product/channel/target/` for an outcome's scope, before the query
-/// string or User-Agent.
-fn scope_prefix(o: &Outcome) -> String {
-    let channel = o.channel.as_deref().map_or_else(
-        || "[^/]*".to_owned(),
-        |c| format!("{}(?:-cck-[^/]*)?", literal(c)),
-    );
-    let target = o
-        .build_target_prefix
-        .as_deref()
-        .map_or_else(|| "[^/]*".to_owned(), |t| format!("{}[^/]*", literal(t)));
-    format!("^{}/{channel}/{target}/", products_group(&o.products))
-}
-
 fn flag_maps(routing: &Routing, out: &mut String) {
     let _ = writeln!(
         out,
@@ -154,13 +128,11 @@ fn flag_maps(routing: &Routing, out: &mut String) {
             flag_var(kind)
         );
         for o in routing.flags.of(kind) {
-            let body = o.query_body().unwrap_or_else(|| {
-                format!("{ANY}*?(?:{})", o.value.as_deref().unwrap_or_default())
-            });
+            let body = o.query_body().unwrap_or_else(|| o.agent_body());
             let _ = writeln!(
                 out,
                 "    {} {};",
-                q(&format!("~{}{body}", scope_prefix(o))),
+                q(&format!("~{}{body}", o.scope_pattern())),
                 q(&o.part.suffix())
             );
         }
@@ -221,16 +193,8 @@ fn condition_maps(routing: &Routing, out: &mut String) {
     let _ = writeln!(out, "map $cinder_in_product $cinder_os_key {{");
     for (product, classes) in &c.products {
         if !classes.os.is_empty() {
-            let bits = classes.os.iter().fold(String::new(), |mut s, i| {
-                let _ = write!(s, "$cinder_os_{i}");
-                s
-            });
-            let _ = writeln!(
-                out,
-                "    {} {};",
-                exact_key(product),
-                q(&format!("o{bits}"))
-            );
+            let key = classes.os_key_with(|i| format!("$cinder_os_{i}"));
+            let _ = writeln!(out, "    {} {};", exact_key(product), q(&key));
         }
     }
     let _ = writeln!(out, "    default \"o\";\n}}");
@@ -280,16 +244,8 @@ fn condition_maps(routing: &Routing, out: &mut String) {
     let _ = writeln!(out, "map $cinder_in_product $cinder_caps_key {{");
     for (product, classes) in &c.products {
         if !classes.caps.is_empty() {
-            let bits = classes.caps.iter().fold(String::new(), |mut s, i| {
-                let _ = write!(s, "$cinder_caps_{i}");
-                s
-            });
-            let _ = writeln!(
-                out,
-                "    {} {};",
-                exact_key(product),
-                q(&format!("c{bits}"))
-            );
+            let key = classes.caps_key_with(|i| format!("$cinder_caps_{i}"));
+            let _ = writeln!(out, "    {} {};", exact_key(product), q(&key));
         }
     }
     let _ = writeln!(out, "    default \"c\";\n}}\n");
@@ -377,14 +333,9 @@ fn dir(r: &RouteRouting, build: BuildChoice, os: Option<OsChoice>) -> String {
 
 /// Every directory to try, in the description's order.
 fn dirs(r: &RouteRouting) -> Vec<String> {
-    let os: Vec<Option<OsChoice>> = if r.os.is_empty() {
-        vec![None]
-    } else {
-        r.os.iter().copied().map(Some).collect()
-    };
-    r.builds
-        .iter()
-        .flat_map(|b| os.iter().map(move |o| dir(r, *b, *o)))
+    r.directories()
+        .into_iter()
+        .map(|(b, o)| dir(r, b, o))
         .collect()
 }
 

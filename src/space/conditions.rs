@@ -148,29 +148,34 @@ pub(crate) struct ProductClasses {
 }
 
 impl ProductClasses {
-    pub(crate) fn os_key(&self, conditions: &Conditions, raw: &str) -> String {
-        let mut key = String::from("o");
-        for &i in &self.os {
-            key.push(if conditions.os[i].pattern.is_match(raw) {
-                '1'
-            } else {
-                '0'
-            });
-        }
-        key
+    /// An osVersion class key: `o`, then for each of the product's
+    /// conditions in order its bit (`bit(i)` for condition `i`; a server
+    /// config passes the variable holding it).
+    pub(crate) fn os_key_with(&self, bit: impl Fn(usize) -> String) -> String {
+        std::iter::once("o".to_owned())
+            .chain(self.os.iter().map(|i| bit(*i)))
+            .collect()
     }
 
+    /// A systemCapabilities class key: `c`, then each condition's bit.
+    pub(crate) fn caps_key_with(&self, bit: impl Fn(usize) -> String) -> String {
+        std::iter::once("c".to_owned())
+            .chain(self.caps.iter().map(|i| bit(*i)))
+            .collect()
+    }
+
+    /// The class key of a raw osVersion value: `1` for each condition it satisfies.
+    pub(crate) fn os_key(&self, conditions: &Conditions, raw: &str) -> String {
+        self.os_key_with(|i| bit(conditions.os[i].pattern.is_match(raw)))
+    }
+
+    /// The class key of a raw systemCapabilities value: `1` for each
+    /// condition that holds for it.
     pub(crate) fn caps_key(&self, conditions: &Conditions, raw: &str) -> String {
-        let mut key = String::from("c");
-        for &i in &self.caps {
+        self.caps_key_with(|i| {
             let c = &conditions.caps[i];
-            key.push(if c.pattern.is_match(raw) == c.when {
-                '1'
-            } else {
-                '0'
-            });
-        }
-        key
+            bit(c.pattern.is_match(raw) == c.when)
+        })
     }
 
     /// The key of the class a raw osVersion value is answered as when the
@@ -182,6 +187,10 @@ impl ProductClasses {
             .find(|(i, _)| conditions.os[*i].pattern.is_match(raw))
             .map_or(self.os_classes[0].key.as_str(), |(_, key)| key.as_str())
     }
+}
+
+fn bit(b: bool) -> String {
+    if b { "1" } else { "0" }.to_owned()
 }
 
 /// Every distinct condition in the site, and each product's classes.
