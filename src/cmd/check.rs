@@ -70,18 +70,22 @@ pub(crate) fn run(ctx: Context, args: &CheckArgs) -> Result<Status, Error> {
     }
 
     let site = &loaded.site;
-    let mut space = Space::new(site, &site.observed);
-    let routing = Routing::new(&space);
-    let reports = host_reports(&mut space, &routing);
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "what each kind of web server serves of each route (`cinder server-config HOST`):"
-    );
-    for r in &reports {
-        let _ = write!(err, "{}", r.text(args.hosts));
+    // What each kind of host serves, for a site that can be built.
+    if errors == 0 {
+        let mut space = Space::new(site, &site.observed);
+        let routing = Routing::new(&space);
+        let reports = host_reports(&mut space, &routing);
+        if !reports.is_empty() {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(
+                err,
+                "what each kind of web server serves of each route (`cinder server-config HOST`):"
+            );
+            for r in &reports {
+                let _ = write!(err, "{}", r.text(args.hosts));
+            }
+        }
     }
-    drop(err);
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
     let scheduled = if upcoming.is_empty() {
         String::new()
