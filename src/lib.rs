@@ -22,6 +22,7 @@ mod requests;
 mod respond;
 mod routing;
 mod schema;
+mod segment;
 mod server;
 mod source;
 mod space;

@@ -14,6 +14,7 @@ use crate::model::rule::Target;
 use crate::source::{Node, Value};
 
 use super::fields::{self, Fields};
+use super::segments::Segments;
 
 pub(crate) const CONFIG_FIELDS: &[&str] = &[
     "allowlist",
@@ -32,6 +33,7 @@ pub(crate) fn load_config(
     root: &Node,
     at: Timestamp,
     scheduled: &mut schedule::Scheduled,
+    segs: &mut Segments,
     diags: &mut Diagnostics,
 ) -> Config {
     let mut config = Config::default();
@@ -55,25 +57,31 @@ pub(crate) fn load_config(
             .iter()
             .filter_map(|item| {
                 let item = schedule::resolve(item, at, scheduled, diags)?;
-                shutoff(&item, diags)
+                shutoff(&item, segs, diags)
             })
             .collect();
     }
     if let Some(n) = f.value("pins")
         && let Some(items) = fields::items(n, "pins", diags)
     {
-        config.pins = items.iter().filter_map(|item| pin(item, diags)).collect();
+        config.pins = items
+            .iter()
+            .filter_map(|item| pin(item, segs, diags))
+            .collect();
     }
     if let Some(n) = f.value("channels") {
         config.channels = fields::string_list(n, "channels", diags).unwrap_or_default();
         for (c, item) in config.channels.iter().zip(n.as_seq()) {
-            path_safe(c, item, "channel", diags);
+            segs.check(Param::Channel, c, item.loc, diags);
         }
     }
     if let Some(n) = f.value("routes")
         && let Some(items) = fields::items(n, "routes", diags)
     {
-        config.routes = items.iter().filter_map(|item| route(item, diags)).collect();
+        config.routes = items
+            .iter()
+            .filter_map(|item| route(item, segs, diags))
+            .collect();
         for (i, r) in config.routes.iter().enumerate() {
             if let Some(first) = config.routes[..i].iter().find(|o| o.segments == r.segments) {
                 diags.push(
@@ -89,7 +97,7 @@ pub(crate) fn load_config(
         }
     }
     if let Some(n) = f.value("values") {
-        config.values = values(n, diags);
+        config.values = values(n, segs, diags);
     }
     if let Some(n) = f.value("observed-requests") {
         let list = match &n.value {
@@ -108,11 +116,13 @@ pub(crate) fn load_config(
         config.observed_requests = list
             .unwrap_or_default()
             .into_iter()
+            .filter(|(s, l)| inside_site(s, "observed-requests", *l, diags))
             .map(|(s, l)| (PathBuf::from(s), l))
             .collect();
     }
     if let Some(n) = f.value("output")
         && let Some(out) = fields::name(n, "output", diags)
+        && inside_site(&out, "output", n.loc, diags)
     {
         config.output = PathBuf::from(out);
     }
@@ -125,20 +135,42 @@ pub(crate) fn load_config(
     config
 }
 
-/// Values that become directory names in the tree must be usable as one.
-pub(crate) fn path_safe(value: &str, node: &Node, what: &str, diags: &mut Diagnostics) -> bool {
-    let ok = !value.is_empty() && value != "." && value != ".." && !value.contains(['/', '\0']);
-    if !ok {
-        diags.push(fields::invalid(
-            node,
-            format!("{what} `{value}` cannot be a directory name in the tree"),
-            "not empty, not `.` or `..`, and without `/`",
-        ));
-    }
-    ok
+/// A path the site names (where to build, observed requests) must stay
+/// inside the site: relative, `/`-separated, every segment valid. A site
+/// comes from pull requests; a directory elsewhere is the command line's
+/// to choose (`build --out`, `--requests`).
+fn inside_site(path: &str, field: &str, loc: crate::source::Loc, diags: &mut Diagnostics) -> bool {
+    let Err((part, problem)) = crate::segment::check_path(path) else {
+        return true;
+    };
+    let why = if part.is_empty() && path.starts_with('/') {
+        "it is absolute".to_owned()
+    } else {
+        format!(
+            "its segment `{}` is not valid: {problem}",
+            crate::segment::shown(&part)
+        )
+    };
+    diags.push(
+        Diagnostic::error(
+            Code::InvalidValue,
+            format!(
+                "`{field}` `{}` is not a path inside the site: {why}",
+                crate::segment::shown(path)
+            ),
+        )
+        .at(loc, "must stay inside the site")
+        .help(format!(
+            "write a relative path such as `{}` whose segments are {}; a place outside the site is given on the command line{}",
+            if field == "output" { "public" } else { "observed-requests.txt" },
+            crate::segment::VALID,
+            if field == "output" { " (`cinder build --out DIR`)" } else { " (`--requests FILE`)" }
+        )),
+    );
+    false
 }
 
-fn route(node: &Node, diags: &mut Diagnostics) -> Option<Route> {
+fn route(node: &Node, segs: &mut Segments, diags: &mut Diagnostics) -> Option<Route> {
     let (template, template_node, mut f) = match &node.value {
         Value::Str(s) => (s.clone(), node, None),
         _ => {
@@ -174,6 +206,14 @@ fn route(node: &Node, diags: &mut Diagnostics) -> Option<Route> {
         f.get("url");
         if let Some(p) = f.value("products") {
             route.products = fields::string_list(p, "products", diags).unwrap_or_default();
+            let mut ok = true;
+            for (product, item) in route.products.iter().zip(p.as_seq()) {
+                ok &= segs.check(Param::Product, product, item.loc, diags);
+            }
+            if !ok {
+                f.consume_all();
+                return None;
+            }
         }
         let mut known = vec!["url", "products"];
         for param in Param::ALL {
@@ -238,7 +278,7 @@ fn route(node: &Node, diags: &mut Diagnostics) -> Option<Route> {
     Some(route)
 }
 
-fn values(node: &Node, diags: &mut Diagnostics) -> Values {
+fn values(node: &Node, segs: &mut Segments, diags: &mut Diagnostics) -> Values {
     let mut out = Values::default();
     let Some(mut f) = Fields::new(node, "`values`", diags) else {
         return out;
@@ -251,10 +291,13 @@ fn values(node: &Node, diags: &mut Diagnostics) -> Values {
     ] {
         if let Some(n) = f.value(key) {
             *target = fields::string_list(n, key, diags).unwrap_or_default();
-            if key.starts_with("dist") {
-                for (v, item) in target.iter().zip(n.as_seq()) {
-                    path_safe(v, item, key, diags);
-                }
+            let param = match key {
+                "distribution" => Param::Distribution,
+                "distVersion" => Param::DistributionVersion,
+                _ => continue,
+            };
+            for (v, item) in target.iter().zip(n.as_seq()) {
+                segs.check(param, v, item.loc, diags);
             }
         }
     }
@@ -330,14 +373,20 @@ fn allowlist(node: &Node, diags: &mut Diagnostics) -> Allowlist {
     list
 }
 
-fn shutoff(node: &Node, diags: &mut Diagnostics) -> Option<Shutoff> {
+/// A channel named in `cinder.yml` becomes a directory of the tree.
+fn channel(f: &mut Fields<'_>, segs: &mut Segments, diags: &mut Diagnostics) -> Option<String> {
+    let n = f.required("channel", diags)?;
+    let channel = fields::name(n, "channel", diags)?;
+    segs.check(Param::Channel, &channel, n.loc, diags)
+        .then_some(channel)
+}
+
+fn shutoff(node: &Node, segs: &mut Segments, diags: &mut Diagnostics) -> Option<Shutoff> {
     let mut f = Fields::new(node, "a shutoff", diags)?;
     let product = f
         .required("product", diags)
         .and_then(|n| fields::name(n, "product", diags));
-    let channel = f
-        .required("channel", diags)
-        .and_then(|n| fields::name(n, "channel", diags));
+    let channel = channel(&mut f, segs, diags);
     let comment = f
         .value("comment")
         .and_then(|n| fields::string(n, "comment", diags));
@@ -349,14 +398,12 @@ fn shutoff(node: &Node, diags: &mut Diagnostics) -> Option<Shutoff> {
     })
 }
 
-fn pin(node: &Node, diags: &mut Diagnostics) -> Option<Pin> {
+fn pin(node: &Node, segs: &mut Segments, diags: &mut Diagnostics) -> Option<Pin> {
     let mut f = Fields::new(node, "a pin", diags)?;
     let product = f
         .required("product", diags)
         .and_then(|n| fields::name(n, "product", diags));
-    let channel = f
-        .required("channel", diags)
-        .and_then(|n| fields::name(n, "channel", diags));
+    let channel = channel(&mut f, segs, diags);
     let version = f.required("version", diags).and_then(|n| {
         let v = fields::string(n, "version", diags)?;
         match PinVersion::parse(&v) {

@@ -12,6 +12,7 @@ pub(crate) mod releases;
 mod route_checks;
 pub(crate) mod rules;
 pub(crate) mod schedule;
+mod segments;
 mod templates;
 #[cfg(test)]
 mod tests;
@@ -69,6 +70,7 @@ pub(crate) fn load_site_at(dir: &Path, at: Timestamp) -> Result<Loaded, NotASite
     let mut sources = Sources::default();
     let mut scheduled = schedule::Scheduled::default();
     let mut diags = Diagnostics::default();
+    let mut segs = segments::Segments::default();
     let parsed = files::read_site(dir, &mut sources, &mut diags);
 
     let mut site = Site::default();
@@ -77,7 +79,7 @@ pub(crate) fn load_site_at(dir: &Path, at: Timestamp) -> Result<Loaded, NotASite
         .find(|p| p.kind == Kind::Config)
         .and_then(|p| p.root.as_ref())
     {
-        site.config = config::load_config(root, at, &mut scheduled, &mut diags);
+        site.config = config::load_config(root, at, &mut scheduled, &mut segs, &mut diags);
     }
 
     let mut templates = Templates::new();
@@ -93,36 +95,17 @@ pub(crate) fn load_site_at(dir: &Path, at: Timestamp) -> Result<Loaded, NotASite
     }
     templates.resolve_all(&mut diags);
 
-    let release_files: Vec<_> = parsed
-        .iter()
-        .filter(|p| p.kind == Kind::Release && p.root.is_some())
-        .collect();
-    let loaded: Vec<(Option<Release>, Diagnostics, schedule::Scheduled)> = release_files
+    let release_files: Vec<_> = parsed.iter().filter(|p| p.kind == Kind::Release).collect();
+    let loaded: Vec<LoadedRelease> = release_files
         .par_iter()
-        .map(|p| {
-            let mut d = Diagnostics::default();
-            let mut t = schedule::Scheduled::default();
-            let root = p
-                .root
-                .clone()
-                .unwrap_or_else(|| unreachable!("filtered above"));
-            let release = templates
-                .expand(root, &mut d)
-                .and_then(|node| schedule::resolve(&node, at, &mut t, &mut d))
-                .and_then(|mut node| {
-                    let expires = schedule::take_expiries(&mut node, &mut d);
-                    let mut r = releases::load_release(&node, &files::stem(&p.rel), &mut d)?;
-                    r.expires = expires;
-                    Some(r)
-                });
-            (release, d, t)
-        })
+        .map(|p| load_release_file(p, &templates, at))
         .collect();
-    for (release, d, t) in loaded {
-        diags.extend(d);
-        scheduled.times.extend(t.times);
-        scheduled.releases.extend(t.releases);
-        if let Some(release) = release {
+    for l in loaded {
+        diags.extend(l.diags);
+        segs.extend(l.segs);
+        scheduled.times.extend(l.scheduled.times);
+        scheduled.releases.extend(l.scheduled.releases);
+        if let Ok(release) = l.release {
             add_release(&mut site, release, &mut diags);
         }
     }
@@ -131,7 +114,8 @@ pub(crate) fn load_site_at(dir: &Path, at: Timestamp) -> Result<Loaded, NotASite
     let mut rule_files = Vec::new();
     for p in parsed.iter().filter(|p| p.kind == Kind::Rules) {
         if let Some(root) = &p.root {
-            let rules = rules::load_rules_file(root, order, at, &mut scheduled, &mut diags);
+            let rules =
+                rules::load_rules_file(root, order, at, &mut scheduled, &mut segs, &mut diags);
             order += rules.len();
             for r in rules {
                 rule_files.push(p.rel.display().to_string());
@@ -185,6 +169,45 @@ pub(crate) fn load_site_at(dir: &Path, at: Timestamp) -> Result<Loaded, NotASite
         at,
         schedule: times,
     })
+}
+
+/// One release file as loaded: the release, or the name it would have had.
+struct LoadedRelease {
+    release: Result<Release, String>,
+    diags: Diagnostics,
+    segs: segments::Segments,
+    scheduled: schedule::Scheduled,
+}
+
+fn load_release_file(p: &files::Parsed, templates: &Templates, at: Timestamp) -> LoadedRelease {
+    let mut diags = Diagnostics::default();
+    let mut segs = segments::Segments::default();
+    let mut scheduled = schedule::Scheduled::default();
+    let stem = files::stem(&p.rel);
+    // The name it was meant to have: its own `name`, else the file's.
+    let name = p
+        .root
+        .as_ref()
+        .and_then(|root| root.get("name"))
+        .and_then(|n| n.as_str())
+        .map_or_else(|| stem.clone(), str::to_owned);
+    let release = p.root.clone().and_then(|root| {
+        templates
+            .expand(root, &mut diags)
+            .and_then(|node| schedule::resolve(&node, at, &mut scheduled, &mut diags))
+            .and_then(|mut node| {
+                let expires = schedule::take_expiries(&mut node, &mut diags);
+                let mut r = releases::load_release(&node, &stem, &mut segs, &mut diags)?;
+                r.expires = expires;
+                Some(r)
+            })
+    });
+    LoadedRelease {
+        release: release.ok_or(name),
+        diags,
+        segs,
+        scheduled,
+    }
 }
 
 fn add_release(site: &mut Site, release: Release, diags: &mut Diagnostics) {

@@ -11,6 +11,8 @@ use crate::source::{Node, Value};
 use crate::time::Timestamp;
 
 use super::fields::{self, Fields};
+use super::segments::Segments;
+use crate::model::route::Param;
 
 /// Every field a rule may have.
 pub(crate) const RULE_FIELDS: &[&str] = &[
@@ -45,6 +47,7 @@ pub(crate) fn load_rules_file(
     first_order: usize,
     at: Timestamp,
     scheduled: &mut schedule::Scheduled,
+    segs: &mut Segments,
     diags: &mut Diagnostics,
 ) -> Vec<Rule> {
     let items = match &root.value {
@@ -64,12 +67,18 @@ pub(crate) fn load_rules_file(
         .enumerate()
         .filter_map(|(i, node)| {
             let node = schedule::resolve(node, at, scheduled, diags)?;
-            load_rule(&node, i + 1, first_order + i, diags)
+            load_rule(&node, i + 1, first_order + i, segs, diags)
         })
         .collect()
 }
 
-fn load_rule(node: &Node, index: usize, order: usize, diags: &mut Diagnostics) -> Option<Rule> {
+fn load_rule(
+    node: &Node,
+    index: usize,
+    order: usize,
+    segs: &mut Segments,
+    diags: &mut Diagnostics,
+) -> Option<Rule> {
     let mut f = Fields::new(node, format!("rule #{index}"), diags)?;
     let mut field_locs = Vec::new();
     for name in RULE_FIELDS {
@@ -146,6 +155,9 @@ fn load_rule(node: &Node, index: usize, order: usize, diags: &mut Diagnostics) -
         }),
     };
     let product = plain(&mut f, "product", diags);
+    if let (Some(p), Some(n)) = (&product, f.value("product")) {
+        segs.check(Param::Product, p, n.loc, diags);
+    }
     let version = condition(&mut f, "version", diags, true, |raw, n, diags| {
         let c = VersionCondition::parse(raw);
         for problem in c.problems() {
@@ -163,6 +175,9 @@ fn load_rule(node: &Node, index: usize, order: usize, diags: &mut Diagnostics) -
                 format!("`channel` `{raw}` is a glob Balrog cannot compile"),
                 e.lines().last().unwrap_or(e),
             ));
+        } else if !c.is_glob() {
+            // Clients on this channel are answered from a directory named after it.
+            segs.check(Param::Channel, raw, n.loc, diags);
         } else if c.never_matches() {
             diags.push(
                 Diagnostic::warning(
@@ -215,10 +230,17 @@ fn load_rule(node: &Node, index: usize, order: usize, diags: &mut Diagnostics) -
     let mig64 = f
         .value("mig64")
         .and_then(|n| fields::boolean(n, "mig64", diags));
-    let distribution = condition(&mut f, "distribution", diags, true, |raw, _, _| {
-        Csv::parse(raw)
+    let distribution = condition(&mut f, "distribution", diags, true, |raw, n, diags| {
+        let c = Csv::parse(raw);
+        for part in &c.parts {
+            segs.check(Param::Distribution, part, n.loc, diags);
+        }
+        c
     });
     let dist_version = plain(&mut f, "distVersion", diags);
+    if let (Some(v), Some(n)) = (&dist_version, f.value("distVersion")) {
+        segs.check(Param::DistributionVersion, v, n.loc, diags);
+    }
     let header_architecture = plain(&mut f, "headerArchitecture", diags);
     if let (Some(h), Some(n)) = (&header_architecture, f.value("headerArchitecture"))
         && h != "Intel"
@@ -336,6 +358,7 @@ mod tests {
             0,
             0,
             &mut super::schedule::Scheduled::default(),
+            &mut Segments::default(),
             &mut diags,
         );
         (rules, diags)

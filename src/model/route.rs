@@ -203,10 +203,34 @@ pub(crate) fn parse_template(template: &str) -> Result<Vec<Segment>, String> {
             }
             out.push(Segment::Param(param));
         } else {
+            literal(piece)?;
             out.push(Segment::Literal(piece.to_owned()));
         }
     }
     Ok(out)
+}
+
+/// A literal piece of a template is a directory or file name of the tree and
+/// a piece of a URL path, written as is in server configurations: a valid
+/// path segment of unreserved URL characters.
+fn literal(piece: &str) -> Result<(), String> {
+    if let Err(problem) = crate::segment::check(piece) {
+        return Err(format!(
+            "`{}` cannot be a directory name in the tree: {problem}",
+            crate::segment::shown(piece)
+        ));
+    }
+    if let Some(c) = piece
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~')))
+    {
+        return Err(format!(
+            "`{}` contains `{}`; literal text in a route is letters, digits, `-`, `.`, `_` and `~`",
+            crate::segment::shown(piece),
+            c.escape_default()
+        ));
+    }
+    Ok(())
 }
 
 /// The Balrog route a template is, when it is one of Balrog's own.
@@ -237,6 +261,16 @@ mod tests {
         );
         assert!(parse_template("a/x%VERSION%/update.xml").is_err());
         assert!(parse_template("a//b").is_err());
+        for bad in [
+            "../x/%PRODUCT%",
+            "a/./b",
+            "a/b\\c",
+            "a/b c",
+            "a/$x",
+            "a/\"x",
+        ] {
+            assert!(parse_template(bad).is_err(), "{bad}");
+        }
         assert!(
             parse_template("a/%CHANNEL%/%CHANNEL%")
                 .unwrap_err()

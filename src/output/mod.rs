@@ -211,6 +211,48 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
     std::fs::remove_dir(dir)
 }
 
+/// Refuses a plan that would write anywhere but strictly inside the tree:
+/// every path relative, every segment a valid one (`segment`), none a file
+/// the writer keeps there itself, none twice. The loader refuses the values
+/// that would make such paths; this holds whatever the plan was made from.
+fn check_paths(plan: &Plan) -> Result<(), Error> {
+    let refuse = |path: &str, why: String| {
+        Err(Error::Invalid(format!(
+            "refusing to publish: the tree would have the file `{}`, {why}; nothing was written (this is a bug in cinder when `cinder check` passes: please report it)",
+            crate::segment::shown(path)
+        )))
+    };
+    let bad = plan
+        .files
+        .par_iter()
+        .find_map_first(|(path, _)| crate::segment::check_path(path).err().map(|e| (path, e)));
+    if let Some((path, (part, problem))) = bad {
+        return refuse(
+            path,
+            format!(
+                "whose segment `{}` cannot be a directory or file name: {problem}",
+                crate::segment::shown(&part)
+            ),
+        );
+    }
+    for own in [manifest::NAME, subtrees::LIST] {
+        if plan
+            .files
+            .binary_search_by(|(p, _)| p.as_str().cmp(own))
+            .is_ok()
+        {
+            return refuse(
+                own,
+                "which is the name of a file cinder writes there".to_owned(),
+            );
+        }
+    }
+    if let Some(pair) = plan.files.windows(2).find(|w| w[0].0 == w[1].0) {
+        return refuse(&pair[0].0, "twice".to_owned());
+    }
+    Ok(())
+}
+
 /// Publishes `plan` at `out`, recording that it was built from `inputs`.
 pub(crate) fn publish(
     plan: &Plan,
@@ -219,6 +261,7 @@ pub(crate) fn publish(
     progress: &dyn WriteProgress,
 ) -> Result<Summary, Error> {
     let started = Instant::now();
+    check_paths(plan)?;
     let state = state_dir(out)?;
     std::fs::create_dir_all(state.join("blobs")).map_err(|e| Error::write(&state, e))?;
     let lock_path = state.join("lock");
@@ -472,6 +515,37 @@ pub(super) mod tests {
             .filter(|l| !l.starts_with('#'))
             .map(str::to_owned)
             .collect()
+    }
+
+    #[test]
+    fn the_writer_refuses_any_path_not_strictly_inside_the_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site/public");
+        for (bad, why) in [
+            ("update/../../../escaped/update.xml", "segment `..`"),
+            ("/etc/passwd", "segment ``"),
+            ("update/./x.xml", "segment `.`"),
+            ("a\\..\\b/x.xml", "contains `\\`"),
+            ("a\0b/x.xml", "control character U+0000"),
+            ("cinder-manifest.tsv", "a file cinder writes there"),
+        ] {
+            let plan = plan(&[("cinder-empty.xml", ""), (bad, "x")]);
+            let err = publish(&plan, &out, &NO_INPUTS, &Silent).unwrap_err();
+            let msg = err.to_string();
+            assert!(msg.starts_with("refusing to publish"), "{msg}");
+            assert!(msg.contains(why), "{bad}: {msg}");
+            assert!(msg.contains("nothing was written"), "{msg}");
+            assert!(
+                !dir.path().join("site").exists(),
+                "{bad}: something was written"
+            );
+        }
+        let mut twice = plan(&[("a/x.xml", "1")]);
+        twice.files.push(twice.files[0].clone());
+        let msg = publish(&twice, &out, &NO_INPUTS, &Silent)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("`a/x.xml`, twice"), "{msg}");
     }
 
     #[test]

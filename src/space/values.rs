@@ -23,8 +23,6 @@ pub(crate) struct Build {
     pub(crate) locale: String,
 }
 
-impl Build {}
-
 /// Values seen in observed requests, raw (decoded once).
 #[derive(Debug, Default)]
 pub(crate) struct Seen {
@@ -37,13 +35,27 @@ pub(crate) struct Seen {
     pub(crate) dist_versions: BTreeSet<String>,
 }
 
-/// Whether a value can be a directory name in the tree.
+/// Whether a value can be a directory name in the tree. The loader reports
+/// the site's values that cannot; this keeps out those of observed requests.
 pub(crate) fn path_safe(v: &str) -> bool {
-    !v.is_empty()
-        && v != "."
-        && v != ".."
-        && v != super::CATCH_ALL_SEGMENT
-        && !v.contains(['/', '\0'])
+    crate::segment::is_valid(v)
+}
+
+impl Build {
+    /// Whether the build's values can be its directories: each a valid
+    /// segment, and neither version nor buildID the catch-all's.
+    fn path_safe(&self) -> bool {
+        [
+            &self.version,
+            &self.build_id,
+            &self.build_target,
+            &self.locale,
+        ]
+        .iter()
+        .all(|v| path_safe(v))
+            && self.version != super::CATCH_ALL_SEGMENT
+            && self.build_id != super::CATCH_ALL_SEGMENT
+    }
 }
 
 pub(crate) fn observe(routes: &[RouteSpace], observed: &[Request]) -> Seen {
@@ -74,10 +86,7 @@ pub(crate) fn observe(routes: &[RouteSpace], observed: &[Request]) -> Seen {
                 build_target: bt.to_owned(),
                 locale: locale.to_owned(),
             };
-            if [&b.version, &b.build_id, &b.build_target, &b.locale]
-                .iter()
-                .all(|v| path_safe(v))
-            {
+            if b.path_safe() {
                 seen.builds.push(b);
             }
         }
@@ -144,10 +153,7 @@ pub(crate) fn builds(site: &Site, seen: &Seen) -> Vec<Build> {
                     build_target: bt.clone(),
                     locale: locale.clone(),
                 };
-                if [&b.version, &b.build_id, &b.build_target, &b.locale]
-                    .iter()
-                    .all(|v| path_safe(v))
-                {
+                if b.path_safe() {
                     out.insert(b);
                 }
             }
@@ -166,7 +172,7 @@ pub(crate) fn json_builds(site: &Site, seen: &Seen) -> Vec<Build> {
             continue;
         };
         for bt in g.platforms.keys() {
-            if path_safe(&g.version) && path_safe(bt) {
+            if path_safe(&g.version) && g.version != super::CATCH_ALL_SEGMENT && path_safe(bt) {
                 out.insert(Build {
                     version: g.version.clone(),
                     build_id: String::new(),

@@ -7,6 +7,7 @@ mod conformance;
 mod diff;
 mod firefox;
 mod fixture;
+mod hostile;
 mod hosts;
 mod http;
 mod import;

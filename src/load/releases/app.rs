@@ -15,7 +15,9 @@ use crate::render::app::update_attributes;
 use crate::source::{Node, Value};
 
 use super::super::fields::{self, Fields};
+use super::super::segments::Segments;
 use super::{META_FIELDS, hash, scalar, size};
+use crate::model::route::Param;
 
 /// Top-level fields of each app schema, besides the optional `<update>`
 /// attributes and cinder's own fields.
@@ -67,7 +69,12 @@ fn version_field(schema: u8) -> &'static str {
     if schema == 1 { "extv" } else { "appVersion" }
 }
 
-pub(super) fn load(f: &mut Fields<'_>, schema: u8, diags: &mut Diagnostics) -> Option<AppRelease> {
+pub(super) fn load(
+    f: &mut Fields<'_>,
+    schema: u8,
+    segs: &mut Segments,
+    diags: &mut Diagnostics,
+) -> Option<AppRelease> {
     let single = schema <= 2;
     let mut app = AppRelease {
         schema,
@@ -89,7 +96,7 @@ pub(super) fn load(f: &mut Fields<'_>, schema: u8, diags: &mut Diagnostics) -> O
         if let Some(n) = f.get(key) {
             let value = scalar(n, key, diags);
             if key == version_field(schema) || key == "appv" {
-                check_version(n, key, diags);
+                check_version(n, key, segs, diags);
             }
             app.top.insert(key.to_owned(), value);
         }
@@ -123,7 +130,8 @@ pub(super) fn load(f: &mut Fields<'_>, schema: u8, diags: &mut Diagnostics) -> O
         Some(n) => {
             if let Some(entries) = fields::entries(n, "platforms", diags) {
                 for (key, value) in entries {
-                    if let Some(p) = platform(value, &key.name, schema, diags) {
+                    segs.check(Param::BuildTarget, &key.name, key.loc, diags);
+                    if let Some(p) = platform(value, &key.name, schema, segs, diags) {
                         app.platforms.insert(key.name.clone(), p);
                     }
                 }
@@ -136,8 +144,9 @@ pub(super) fn load(f: &mut Fields<'_>, schema: u8, diags: &mut Diagnostics) -> O
 }
 
 /// A version Balrog must be able to parse, or every request reaching the
-/// release is a 400.
-fn check_version(n: &Node, key: &str, diags: &mut Diagnostics) {
+/// release is a 400; clients of it are answered from a directory named
+/// after it.
+fn check_version(n: &Node, key: &str, segs: &mut Segments, diags: &mut Diagnostics) {
     match &n.value {
         Value::Str(s) => {
             if let Err(e) = MozVersion::parse_strict(s) {
@@ -145,6 +154,8 @@ fn check_version(n: &Node, key: &str, diags: &mut Diagnostics) {
                     fields::invalid(n, format!("`{key}` `{s}`: {e}"), "Balrog answers 400 to every client it compares with this")
                         .help("write an app version such as `128.0`, `128.0.3`, `130.0a1` or `3.6b3`; betas are `129.0` with a displayVersion of `129.0 Beta 5`"),
                 );
+            } else {
+                segs.check(Param::Version, s, n.loc, diags);
             }
         }
         Value::Null => {}
@@ -240,7 +251,13 @@ fn name_table(n: &Node, field: &str, single: bool, diags: &mut Diagnostics) -> N
     }
 }
 
-fn platform(n: &Node, name: &str, schema: u8, diags: &mut Diagnostics) -> Option<Platform> {
+fn platform(
+    n: &Node,
+    name: &str,
+    schema: u8,
+    segs: &mut Segments,
+    diags: &mut Diagnostics,
+) -> Option<Platform> {
     let mut f = Fields::new(n, format!("platform `{name}`"), diags)?;
     if let Some(alias) = f.value("alias") {
         let target = fields::name(alias, "alias", diags)?;
@@ -254,7 +271,7 @@ fn platform(n: &Node, name: &str, schema: u8, diags: &mut Diagnostics) -> Option
         loc: n.loc,
         ..PlatformData::default()
     };
-    data.build_id = f.value("buildID").and_then(|b| build_id(b, diags));
+    data.build_id = f.value("buildID").and_then(|b| build_id(b, segs, diags));
     data.os_ftp = f
         .value("OS_FTP")
         .and_then(|v| fields::string(v, "OS_FTP", diags));
@@ -266,7 +283,8 @@ fn platform(n: &Node, name: &str, schema: u8, diags: &mut Diagnostics) -> Option
     {
         let mut out = BTreeMap::new();
         for (key, value) in entries {
-            if let Some(l) = locale(value, &key.name, schema, diags) {
+            segs.check(Param::Locale, &key.name, key.loc, diags);
+            if let Some(l) = locale(value, &key.name, schema, segs, diags) {
                 out.insert(key.name.clone(), l);
             }
         }
@@ -281,9 +299,12 @@ fn platform(n: &Node, name: &str, schema: u8, diags: &mut Diagnostics) -> Option
 
 /// A buildID: Balrog compares buildIDs as strings, and a number makes
 /// same-version requests fail with a 500 (and partials never match).
-fn build_id(n: &Node, diags: &mut Diagnostics) -> Option<Scalar> {
+fn build_id(n: &Node, segs: &mut Segments, diags: &mut Diagnostics) -> Option<Scalar> {
     match &n.value {
-        Value::Str(s) => Some(Scalar::Str(s.clone())),
+        Value::Str(s) => {
+            segs.check(Param::BuildId, s, n.loc, diags);
+            Some(Scalar::Str(s.clone()))
+        }
         Value::Int(i) => {
             diags.push(
                 Diagnostic::error(Code::NumericBuildId, format!("buildID {i} is a number"))
@@ -305,16 +326,22 @@ fn build_id(n: &Node, diags: &mut Diagnostics) -> Option<Scalar> {
     }
 }
 
-fn locale(n: &Node, name: &str, schema: u8, diags: &mut Diagnostics) -> Option<Locale> {
+fn locale(
+    n: &Node,
+    name: &str,
+    schema: u8,
+    segs: &mut Segments,
+    diags: &mut Diagnostics,
+) -> Option<Locale> {
     let mut f = Fields::new(n, format!("locale `{name}`"), diags)?;
     let mut l = Locale {
         ..Locale::default()
     };
-    l.build_id = f.value("buildID").and_then(|b| build_id(b, diags));
+    l.build_id = f.value("buildID").and_then(|b| build_id(b, segs, diags));
     for key in locale_values(schema) {
         if let Some(v) = f.get(key) {
             if *key == version_field(schema) || *key == "appv" {
-                check_version(v, key, diags);
+                check_version(v, key, segs, diags);
             }
             let value = scalar(v, key, diags);
             l.overrides.insert((*key).to_owned(), value);

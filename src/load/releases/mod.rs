@@ -12,6 +12,7 @@ use crate::model::scalar::Scalar;
 use crate::source::{Node, Value};
 
 use super::fields::{self, Fields};
+use super::segments::{self, Segments};
 
 /// cinder's own fields, allowed in every release.
 pub(crate) const META_FIELDS: &[&str] = &["name", "product", "schema_version"];
@@ -40,13 +41,19 @@ pub(crate) const SCHEMAS: &[(i64, &str)] = &[
 pub(crate) fn load_release(
     node: &Node,
     default_name: &str,
+    segs: &mut Segments,
     diags: &mut Diagnostics,
 ) -> Option<Release> {
-    let name = node
-        .get("name")
-        .filter(|n| n.value != Value::Null)
+    let name_node = node.get("name").filter(|n| n.value != Value::Null);
+    let name = name_node
         .and_then(|n| fields::name(n, "name", diags))
         .unwrap_or_else(|| default_name.to_owned());
+    segments::check(
+        &name,
+        "release name",
+        name_node.map_or(node.loc, |n| n.loc),
+        diags,
+    );
     let mut f = Fields::new(node, format!("release `{name}`"), diags)?;
     f.get("name");
     let product = f
@@ -57,7 +64,7 @@ pub(crate) fn load_release(
     let schema_node = f.required("schema_version", diags)?;
     let schema = fields::integer(schema_node, "schema_version", diags)?;
     let blob = match schema {
-        1..=6 | 8 | 9 => app::load(&mut f, u8::try_from(schema).unwrap_or(1), diags)
+        1..=6 | 8 | 9 => app::load(&mut f, u8::try_from(schema).unwrap_or(1), segs, diags)
             .map(|a| Blob::App(Box::new(a))),
         50 => other::desupport(&mut f, diags).map(Blob::Desupport),
         1000 => addons::gmp(&mut f, diags).map(Blob::Gmp),
@@ -65,7 +72,7 @@ pub(crate) fn load_release(
         4000 => other::superblob(&mut f, diags).map(Blob::Super),
         5000 => Some(Blob::SystemAddons(addons::system_addons(&mut f, diags))),
         6000 => Some(Blob::Features(addons::features(&mut f, diags))),
-        10000 => other::guardian(&mut f, diags).map(Blob::Guardian),
+        10000 => other::guardian(&mut f, segs, diags).map(Blob::Guardian),
         other => {
             let known: Vec<String> = SCHEMAS
                 .iter()

@@ -5,9 +5,11 @@ use std::collections::BTreeMap;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::release::{Desupport, Guardian, GuardianPlatform, Setting, Settings, SuperBlob};
+use crate::model::route::Param;
 use crate::model::rule::Target;
 
 use super::super::fields::{self, Fields};
+use super::super::segments::Segments;
 use super::{META_FIELDS, hash, scalar};
 
 fn with_meta(fields: &[&'static str]) -> Vec<&'static str> {
@@ -115,10 +117,16 @@ pub(super) fn superblob(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<S
     result
 }
 
-pub(super) fn guardian(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<Guardian> {
-    let version = f
-        .required("version", diags)
-        .and_then(|n| fields::string(n, "version", diags));
+pub(super) fn guardian(
+    f: &mut Fields<'_>,
+    segs: &mut Segments,
+    diags: &mut Diagnostics,
+) -> Option<Guardian> {
+    let version = f.required("version", diags).and_then(|n| {
+        let v = fields::string(n, "version", diags)?;
+        segs.check(Param::Version, &v, n.loc, diags);
+        Some(v)
+    });
     let required = f
         .required("required", diags)
         .and_then(|n| fields::boolean(n, "required", diags));
@@ -130,6 +138,7 @@ pub(super) fn guardian(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<Gu
         && let Some(entries) = fields::entries(n, "platforms", diags)
     {
         for (bt, value) in entries {
+            segs.check(Param::BuildTarget, &bt.name, bt.loc, diags);
             let Some(mut p) = Fields::new(value, format!("platform `{}`", bt.name), diags) else {
                 continue;
             };

@@ -1,0 +1,207 @@
+//! A site is untrusted input: it comes from pull requests, and CI builds it
+//! with write access to a machine. One regression test per finding of the
+//! hostile-input review (issue 10), each named after what it guards.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::support::{Run, Scratch};
+
+/// A site made by `cinder init` in `site/`.
+fn site() -> Scratch {
+    let s = Scratch::new();
+    s.run(&["init", "site"]).code(0);
+    s
+}
+
+/// Replaces `from` by `to` in a file of the scratch directory (`from` must occur).
+fn edit(s: &Scratch, path: &str, from: &str, to: &str) {
+    let p = s.path().join(path);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{path} lacks {from:?}");
+    std::fs::write(&p, text.replace(from, to)).unwrap();
+}
+
+fn append(s: &Scratch, path: &str, more: &str) {
+    let p = s.path().join(path);
+    let mut text = std::fs::read_to_string(&p).unwrap_or_default();
+    text.push_str(more);
+    std::fs::write(&p, text).unwrap();
+}
+
+/// Every path under `dir`, relative, without following symbolic links.
+fn all_paths(dir: &Path) -> BTreeSet<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap().path().strip_prefix(dir).unwrap().to_path_buf())
+        .collect()
+}
+
+/// `check` and `build` both refuse the site with an error naming `place`
+/// (file:line:column) and saying `message`; the build writes nothing at all.
+#[track_caller]
+fn refused(s: &Scratch, place: &str, message: &str) -> Run {
+    let before = all_paths(s.path());
+    let check = s.run(&["check", "--site", "site"]).code(1);
+    assert!(check.stderr.contains(place), "{}", check.stderr);
+    assert!(check.stderr.contains(message), "{}", check.stderr);
+    let build = s.run(&["build", "--site", "site"]).code(1);
+    assert!(build.stderr.contains(message), "{}", build.stderr);
+    assert!(build.stderr.contains("not building"), "{}", build.stderr);
+    assert_eq!(all_paths(s.path()), before, "the build wrote something");
+    check
+}
+
+const CLIMB: &str = "../../../../../../../../../../../../escaped";
+
+// Item 1: no value of a site can make cinder write outside the tree.
+
+#[test]
+fn a_rule_product_cannot_climb_out_of_the_tree() {
+    let s = site();
+    edit(
+        &s,
+        "site/rules/release.yml",
+        "  product: MyBrowser\n  channel: release\n",
+        &format!("  product: \"{CLIMB}\"\n  channel: release\n"),
+    );
+    let check = refused(
+        &s,
+        "rules/release.yml:8:12",
+        &format!("product `{CLIMB}` cannot be"),
+    );
+    assert!(check.stderr.contains("it contains `/`"), "{}", check.stderr);
+    assert!(
+        check.stderr.contains("at most 255 bytes"),
+        "{}",
+        check.stderr
+    );
+}
+
+#[test]
+fn products_that_are_dots_or_hold_a_slash_are_refused() {
+    for product in [".", "..", "a/b", "a\\\\b"] {
+        let s = site();
+        edit(
+            &s,
+            "site/rules/release.yml",
+            "  product: MyBrowser\n  channel: release\n",
+            &format!("  product: \"{product}\"\n  channel: release\n"),
+        );
+        refused(
+            &s,
+            "rules/release.yml:8:12",
+            "cannot be a directory name in the tree",
+        );
+    }
+}
+
+#[test]
+fn a_route_product_cannot_climb_out_of_the_tree() {
+    let s = site();
+    append(
+        &s,
+        "site/cinder.yml",
+        &format!(
+            "routes:\n  - url: update/6/%PRODUCT%/%VERSION%/%BUILD_ID%/%BUILD_TARGET%/%LOCALE%/%CHANNEL%/update.xml\n    products: [\"{CLIMB}\"]\n"
+        ),
+    );
+    refused(
+        &s,
+        "cinder.yml:23:16",
+        &format!("product `{CLIMB}` cannot be"),
+    );
+}
+
+#[test]
+fn a_route_url_cannot_climb_out_of_the_tree() {
+    let s = site();
+    append(
+        &s,
+        "site/cinder.yml",
+        "routes:\n  - ../../../../../../escaped/%PRODUCT%/%BUILD_TARGET%/%LOCALE%/%CHANNEL%/update.xml\n",
+    );
+    let check = refused(
+        &s,
+        "cinder.yml:22:5",
+        "cannot be a directory name in the tree",
+    );
+    assert!(
+        check.stderr.contains("update.xml`: `..`"),
+        "{}",
+        check.stderr
+    );
+}
+
+#[test]
+fn route_literals_are_plain_url_text() {
+    for literal in ["up date", "a\\\\b", "$document_root", "x;y", "{x}"] {
+        let s = site();
+        append(
+            &s,
+            "site/cinder.yml",
+            &format!(
+                "routes:\n  - \"{literal}/%PRODUCT%/%BUILD_TARGET%/%LOCALE%/%CHANNEL%/update.xml\"\n"
+            ),
+        );
+        let out = s.run(&["check", "--site", "site"]).code(1);
+        assert!(
+            out.stderr.contains("invalid-route"),
+            "{literal}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn the_output_and_observed_requests_stay_inside_the_site() {
+    let s = site();
+    append(&s, "site/cinder.yml", "output: ../escaped\n");
+    refused(
+        &s,
+        "cinder.yml:21:9",
+        "`output` `../escaped` is not a path inside the site: its segment `..`",
+    );
+    let s = site();
+    append(&s, "site/cinder.yml", "observed-requests: /etc/passwd\n");
+    let check = refused(
+        &s,
+        "cinder.yml:21:20",
+        "`observed-requests` `/etc/passwd` is not a path inside the site: it is absolute",
+    );
+    assert!(check.stderr.contains("--requests FILE"), "{}", check.stderr);
+    // `--out` on the command line may name any place.
+    let s = site();
+    s.run(&["build", "--site", "site", "--out", "elsewhere/public"])
+        .code(0);
+    assert!(s.path().join("elsewhere/public/cinder-empty.xml").is_file());
+}
+
+#[test]
+fn an_imported_rule_product_that_climbs_out_is_refused() {
+    let s = Scratch::new()
+        .file(
+            "export/rules.json",
+            &format!(
+                r#"[{{"rule_id": 1, "priority": 90, "mapping": "b-1.0", "backgroundRate": 100, "product": "{CLIMB}", "channel": "release"}}]"#
+            ),
+        )
+        .file(
+            "export/releases/one.json",
+            r#"{"name": "b-1.0", "product": "b", "data": {"name": "b-1.0", "schema_version": 1, "appv": "1.0", "extv": "1.0",
+                "hashFunction": "sha512", "platforms": {"p": {"buildID": "2", "locales": {"de": {"complete":
+                {"filesize": "3", "from": "*", "hashValue": "4", "fileUrl": "http://a.com/z"}}}}}}}"#,
+        )
+        .file("export/config.json", r#"{"allowlisted_domains": {"a.com": ["b"]}}"#);
+    let import = s
+        .run(&["import", "balrog", "export", "--out", "site"])
+        .code(0);
+    assert!(
+        import
+            .stderr
+            .contains(&format!("product `{CLIMB}` cannot be")),
+        "{}",
+        import.stderr
+    );
+    refused(&s, "rules/balrog.yml:4:12", "cannot be a directory name");
+}
