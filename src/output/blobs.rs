@@ -44,8 +44,12 @@ impl<'p> Blobs<'p> {
     /// Makes sure a shard of a body exists, writing it atomically if not.
     fn ensure(&self, body: u32, shard: u32) -> Result<PathBuf, Error> {
         let path = self.path(body, shard);
-        if path.exists() {
-            return Ok(path);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_file() => return Ok(path),
+            // Not a blob cinder wrote (a symbolic link would be linked as
+            // it is, and publish what it points at): replace it.
+            Ok(_) => std::fs::remove_file(&path).map_err(|e| Error::write(&path, e))?,
+            Err(_) => {}
         }
         let tmp = self.dir.join(format!(
             "tmp-{}-{body}-{shard}-{:?}",

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::app::Error;
 
-use super::{Summary, current_generation, manifest, state_dir};
+use super::{Summary, current_generation, manifest, state, state_dir};
 
 /// The record's file, in the state directory.
 const NAME: &str = "inputs";
@@ -40,8 +40,16 @@ pub(super) fn record(
 ) -> Result<(), Error> {
     let path = state.join(NAME);
     let tmp = state.join(format!("{NAME}.tmp"));
-    std::fs::write(&tmp, line(&inputs.digest, generation, summary))
-        .map_err(|e| Error::write(&tmp, e))?;
+    // A new file, never one a symbolic link points at.
+    let _ = std::fs::remove_file(&tmp);
+    let write = || {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        std::io::Write::write_all(&mut f, line(&inputs.digest, generation, summary).as_bytes())
+    };
+    write().map_err(|e| Error::write(&tmp, e))?;
     std::fs::rename(&tmp, &path).map_err(|e| Error::write(&path, e))
 }
 
@@ -49,6 +57,10 @@ pub(super) fn record(
 /// (nothing written). `None` when it was not, or cannot be told.
 pub(crate) fn unchanged(out: &Path, inputs: &Inputs) -> Result<Option<Summary>, Error> {
     let state = state_dir(out)?;
+    // A record in a directory cinder did not make says nothing.
+    if !state::is_ours(&state)? {
+        return Ok(None);
+    }
     let Some(generation) = current_generation(out, &state)? else {
         return Ok(None);
     };
@@ -91,8 +103,7 @@ mod tests {
     fn a_record_round_trips_and_any_difference_is_not_unchanged() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let state = state_dir(&out).unwrap();
-        std::fs::create_dir_all(state.join("gen-3")).unwrap();
+        let state = super::state::open(&out, &["gen-3"]).unwrap();
         std::os::unix::fs::symlink(Path::new(".public.cinder").join("gen-3"), &out).unwrap();
         let inputs = Inputs { digest: [7; 32] };
         assert_eq!(unchanged(&out, &inputs).unwrap(), None, "no record yet");

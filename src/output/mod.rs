@@ -19,6 +19,8 @@
 //! After the swap the previous generation is kept (requests may still be
 //! reading it; it allows a rollback), older ones are removed, then the
 //! subtrees no kept generation uses, then the bodies nothing links to.
+//! cinder deletes only in a state directory it made itself (`state.rs`:
+//! it carries cinder's marker), never through a symbolic link.
 //!
 //! Whatever reads or copies the published tree must follow symlinks (web
 //! servers do by default; `cp -rL`, `rsync -aL`).
@@ -26,6 +28,7 @@
 mod blobs;
 mod inputs;
 pub(crate) mod manifest;
+mod state;
 mod subtrees;
 
 pub(crate) use inputs::{Inputs, unchanged};
@@ -65,13 +68,7 @@ pub(crate) trait WriteProgress: Sync {
     fn wrote(&self, done: u64, total: u64);
 }
 
-/// Where a tree's generations, blobs and lock live: `.NAME.cinder` beside `out`.
-pub(super) fn state_dir(out: &Path) -> Result<PathBuf, Error> {
-    let name = out.file_name().ok_or_else(|| {
-        Error::Usage(format!("`{}` cannot be an output directory", out.display()))
-    })?;
-    Ok(out.with_file_name(format!(".{}.cinder", name.to_string_lossy())))
-}
+use state::state_dir;
 
 /// The generation `out` points at, if it is one of ours.
 pub(super) fn current_generation(out: &Path, state: &Path) -> Result<Option<u64>, Error> {
@@ -198,8 +195,12 @@ impl Counter<'_> {
     }
 }
 
-/// Removes a directory tree, in parallel, without following symlinks.
+/// Removes a directory tree, in parallel, without following symlinks (a
+/// symbolic link is removed, not what it points at).
 fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    if !std::fs::symlink_metadata(dir)?.is_dir() {
+        return std::fs::remove_file(dir);
+    }
     let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.par_iter().try_for_each(|e| {
         if e.file_type()?.is_dir() {
@@ -262,10 +263,9 @@ pub(crate) fn publish(
 ) -> Result<Summary, Error> {
     let started = Instant::now();
     check_paths(plan)?;
-    let state = state_dir(out)?;
-    std::fs::create_dir_all(state.join("blobs")).map_err(|e| Error::write(&state, e))?;
+    let state = state::open(out, &["blobs", subtrees::STORE])?;
     let lock_path = state.join("lock");
-    let lock = std::fs::File::create(&lock_path).map_err(|e| Error::write(&lock_path, e))?;
+    let lock = state::own_file(&lock_path)?;
     if lock.try_lock().is_err() {
         return Err(Error::Usage(format!(
             "another build is publishing to `{}`",
@@ -306,7 +306,6 @@ pub(crate) fn publish(
     let staging = state.join(format!("gen-{next}.tmp"));
     std::fs::create_dir(&staging).map_err(|e| Error::write(&staging, e))?;
     let store = state.join(subtrees::STORE);
-    std::fs::create_dir_all(&store).map_err(|e| Error::write(&store, e))?;
     let layout = Layout::of(plan);
     let blobs = Blobs::new(state.join("blobs"), plan);
     let counter = Counter {
@@ -377,6 +376,7 @@ fn existing_generations(state: &Path) -> Vec<u64> {
     };
     entries
         .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter_map(|e| {
             e.file_name()
                 .to_str()

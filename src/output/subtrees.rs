@@ -213,7 +213,10 @@ fn make_subtree(store: &Path, plan: &Plan, s: &Subtree, blobs: &Blobs<'_>) -> Re
     let name = manifest::hex(&s.hash);
     let entry = store.join(&name);
     match std::fs::symlink_metadata(&entry) {
-        Ok(_) => return Ok(false),
+        Ok(m) if m.is_dir() => return Ok(false),
+        // Not a subtree cinder made (a symbolic link would publish what it
+        // points at): replace it.
+        Ok(_) => std::fs::remove_file(&entry).map_err(|e| Error::write(&entry, e))?,
         Err(e) if e.kind() == ErrorKind::NotFound => {}
         Err(e) => return Err(Error::read(&entry, e)),
     }

@@ -205,3 +205,107 @@ fn an_imported_rule_product_that_climbs_out_is_refused() {
     );
     refused(&s, "rules/balrog.yml:4:12", "cannot be a directory name");
 }
+
+// Item 2: cinder deletes only what it made, and never through a symbolic link.
+
+/// A directory with files of its own, and a listing of them.
+fn victim(s: &Scratch) -> (PathBuf, BTreeSet<PathBuf>) {
+    let v = s.path().join("victim");
+    for f in [
+        "blobs/important.txt",
+        "trees/precious/a",
+        "gen-3/data",
+        "lock",
+        "inputs",
+    ] {
+        std::fs::create_dir_all(v.join(f).parent().unwrap()).unwrap();
+        std::fs::write(v.join(f), "keep").unwrap();
+    }
+    let listing = all_paths(&v);
+    (v, listing)
+}
+
+#[test]
+fn a_symlinked_state_directory_is_refused_not_emptied() {
+    let s = site();
+    let (v, listing) = victim(&s);
+    std::os::unix::fs::symlink(&v, s.path().join("site/.public.cinder")).unwrap();
+    let out = s.run(&["build", "--site", "site"]).code(2);
+    assert!(
+        out.stderr
+            .contains("site/.public.cinder` is a symbolic link"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("Remove the link"), "{}", out.stderr);
+    assert_eq!(all_paths(&v), listing, "the victim changed");
+    assert_eq!(std::fs::read_to_string(v.join("lock")).unwrap(), "keep");
+}
+
+#[test]
+fn a_state_directory_cinder_did_not_make_is_refused_not_emptied() {
+    let s = site();
+    let (v, listing) = victim(&s);
+    std::fs::rename(&v, s.path().join("site/.public.cinder")).unwrap();
+    let out = s.run(&["build", "--site", "site"]).code(2);
+    assert!(
+        out.stderr.contains("was not made by cinder here"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("Move it away or delete it"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(all_paths(&s.path().join("site/.public.cinder")), listing);
+}
+
+#[test]
+fn a_committed_state_directory_with_a_copied_marker_is_refused() {
+    // A state directory and published link as a site's repository could
+    // hold them: the marker copied from a real build, a forged record
+    // of inputs, and a subtree linking out of the site.
+    let s = site();
+    s.run(&["build", "--site", "site"]).code(0);
+    let site_dir = s.path().join("site");
+    let copy = s.path().join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    for name in ["cinder.yml", "rules", "releases", "templates"] {
+        std::process::Command::new("cp")
+            .arg("-r")
+            .arg(site_dir.join(name))
+            .arg(&copy)
+            .status()
+            .unwrap();
+    }
+    std::process::Command::new("cp")
+        .args(["-rP"])
+        .arg(site_dir.join(".public.cinder"))
+        .arg(site_dir.join("public"))
+        .arg(&copy)
+        .status()
+        .unwrap();
+    let tree = copy.join(".public.cinder/trees");
+    let entry = std::fs::read_dir(&tree)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::remove_dir_all(&entry).unwrap();
+    std::os::unix::fs::symlink("/etc", &entry).unwrap();
+    let out = s.run(&["build", "--site", "copy"]).code(2);
+    assert!(
+        out.stderr.contains("made for another directory"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        std::fs::symlink_metadata(&entry)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(std::path::Path::new("/etc").is_dir());
+}
