@@ -91,7 +91,7 @@ pub(crate) fn shown(value: &str) -> String {
             break;
         }
         if c.is_control() {
-            out.extend(c.escape_default());
+            out.extend(c.escape_debug());
         } else {
             out.push(c);
         }

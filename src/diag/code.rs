@@ -58,6 +58,7 @@ codes! {
     UrlOutsideAllowlist => "url-outside-allowlist", "a download URL outside the domain allowlist for its product, so Balrog leaves it out";
     MalformedHash => "malformed-hash", "a hashValue that is not a digest of the declared hashFunction";
     MalformedSize => "malformed-size", "a file size that is not a positive number of bytes";
+    CaseCollision => "case-collision", "values of one parameter differ only by case, so their directories are one on case-insensitive file systems";
     // Time
     Expired => "expired", "something a release depends on (a signing certificate, ...) has expired as of the time checked";
     ExpiresSoon => "expires-soon", "something a release depends on expires within `check --horizon` of the time checked";
@@ -82,6 +83,7 @@ impl Code {
                 | Code::UrlOutsideAllowlist
                 | Code::MalformedHash
                 | Code::MalformedSize
+                | Code::CaseCollision
         )
     }
 }

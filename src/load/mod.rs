@@ -130,9 +130,9 @@ pub(crate) fn load_site_at(dir: &Path, at: Timestamp) -> Result<Loaded, NotASite
         site.rules.push(rule);
     }
 
+    let files = files::Site::new(dir);
     for (rel, loc) in site.config.observed_requests.clone() {
-        let path = dir.join(&rel);
-        match std::fs::read(&path) {
+        match files.read_bytes(&rel) {
             Ok(bytes) => match crate::requests::parse_requests(&String::from_utf8_lossy(&bytes)) {
                 Ok(requests) => site.observed.extend(requests),
                 Err((line, e)) => diags.push(
@@ -144,12 +144,13 @@ pub(crate) fn load_site_at(dir: &Path, at: Timestamp) -> Result<Loaded, NotASite
                 ),
             },
             Err(e) => diags.push(
-                Diagnostic::error(Code::Io, format!("cannot read `{}`: {e}", rel.display()))
+                Diagnostic::error(Code::Io, format!("`{}` {e}", rel.display()))
                     .at(loc, "named here"),
             ),
         }
     }
     refs::resolve(&mut site, &mut diags);
+    segs.case_collisions(&mut diags);
     checks::check(&site, &mut diags);
     route_checks::check(&site, &mut diags);
     // Lints on a site that did not load whole would mostly report what the

@@ -309,3 +309,182 @@ fn a_committed_state_directory_with_a_copied_marker_is_refused() {
     );
     assert!(std::path::Path::new("/etc").is_dir());
 }
+
+// Item 3: nothing a site holds is left out in silence.
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+#[test]
+fn an_unreadable_directory_is_an_error_not_left_out() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = site();
+    let releases = s.path().join("site/releases");
+    std::fs::create_dir(releases.join("more")).unwrap();
+    std::fs::rename(
+        releases.join("MyBrowser-1.1.yml"),
+        releases.join("more/MyBrowser-1.1.yml"),
+    )
+    .unwrap();
+    let mode =
+        |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    mode(s.path(), 0o755);
+    mode(&releases.join("more"), 0o000);
+    // Permissions do not stop root: then check as another user.
+    let mut cmd = if is_root() {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(crate::support::cinder());
+        c
+    } else {
+        std::process::Command::new(crate::support::cinder())
+    };
+    let out = cmd
+        .args(["check", "--site"])
+        .arg(s.path().join("site"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    mode(&releases.join("more"), 0o755);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("`releases/more` cannot be read: Permission denied"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn symbolic_links_are_followed_inside_the_site_only() {
+    let s = site();
+    let site_dir = s.path().join("site");
+    // Inside: followed, as if the file were there.
+    std::fs::create_dir(site_dir.join("archive")).unwrap();
+    std::fs::rename(
+        site_dir.join("releases/MyBrowser-1.0.yml"),
+        site_dir.join("archive/MyBrowser-1.0.yml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        "../archive/MyBrowser-1.0.yml",
+        site_dir.join("releases/MyBrowser-1.0.yml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../archive", site_dir.join("releases/old")).unwrap();
+    std::fs::write(site_dir.join("archive/notes.txt"), "not a release").unwrap();
+    let out = s.run(&["check", "--site", "site"]).code(1);
+    assert!(
+        out.stderr
+            .contains("two releases are named `MyBrowser-1.0`"),
+        "the linked directory is read too: {}",
+        out.stderr
+    );
+    std::fs::remove_file(site_dir.join("releases/old")).unwrap();
+    s.run(&["check", "--deny-warnings", "--site", "site"])
+        .code(0);
+
+    // Outside, to nothing, or round in a loop: errors, nothing read.
+    let secret = s.path().join("secret.yml");
+    std::fs::write(&secret, "schema_version: 4\n").unwrap();
+    std::os::unix::fs::symlink(&secret, site_dir.join("releases/secret.yml")).unwrap();
+    std::os::unix::fs::symlink("missing.yml", site_dir.join("releases/gone.yml")).unwrap();
+    std::os::unix::fs::symlink(".", site_dir.join("releases/loop")).unwrap();
+    let out = s.run(&["check", "--site", "site"]).code(1);
+    for expected in [
+        "`releases/secret.yml` is a symbolic link to",
+        "outside the site;",
+        "`releases/gone.yml` is a symbolic link to nothing",
+        "`releases/loop` is a symbolic link to a directory read already (a loop",
+    ] {
+        assert!(out.stderr.contains(expected), "{expected}: {}", out.stderr);
+    }
+    assert!(!out.stderr.contains("release `secret`"), "{}", out.stderr);
+}
+
+#[test]
+fn a_symlinked_config_outside_the_site_is_not_read() {
+    let s = site();
+    let site_dir = s.path().join("site");
+    std::fs::rename(site_dir.join("cinder.yml"), s.path().join("cinder.yml")).unwrap();
+    std::os::unix::fs::symlink(s.path().join("cinder.yml"), site_dir.join("cinder.yml")).unwrap();
+    let out = s.run(&["check", "--site", "site"]).code(1);
+    assert!(
+        out.stderr.contains("`cinder.yml` is a symbolic link to"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn values_that_cannot_be_directory_names_are_check_errors() {
+    let cases: [(&str, &str, &str, &str); 6] = [
+        (
+            "site/releases/MyBrowser-1.0.yml",
+            "      en-US:\n        completes:\n          - {from: \"*\", filesize: 60000000",
+            "      \"x/y\":\n        completes:\n          - {from: \"*\", filesize: 60000000",
+            "locale `x/y`",
+        ),
+        (
+            "site/releases/MyBrowser-1.0.yml",
+            "  WINNT_x86_64-msvc-x64:\n    buildID: \"20260101000000\"",
+            "  WINNT_x86_64-msvc-x64:\n    buildID: \"..\"",
+            "buildID `..`",
+        ),
+        (
+            "site/releases/MyBrowser-1.0.yml",
+            "  WINNT_x86_64-msvc-x64:\n    buildID: \"20260101000000\"",
+            "  WINNT_x86_64-msvc-x64:\n    buildID: \"_\"",
+            "buildID `_` is reserved",
+        ),
+        (
+            "site/rules/release.yml",
+            "channel: beta",
+            "channel: \"a/b\"",
+            "channel `a/b`",
+        ),
+        (
+            "site/cinder.yml",
+            "channels: [release, beta]",
+            "channels: [release, beta]\nvalues: {distribution: [\"a\\0b\"]}",
+            "distribution `a\\0b`",
+        ),
+        (
+            "site/cinder.yml",
+            "channels: [release, beta]",
+            &format!("channels: [release, beta, {}]", "x".repeat(256)),
+            "over the 255-byte limit",
+        ),
+    ];
+    for (file, from, to, message) in cases {
+        let s = site();
+        edit(&s, file, from, to);
+        let out = s.run(&["check", "--site", "site"]).code(1);
+        assert!(out.stderr.contains(message), "{message}: {}", out.stderr);
+        s.run(&["build", "--site", "site"]).code(1);
+    }
+}
+
+#[test]
+fn values_differing_only_by_case_warn() {
+    let s = site();
+    edit(
+        &s,
+        "site/cinder.yml",
+        "channels: [release, beta]",
+        "channels: [release, beta, Release]",
+    );
+    let out = s.run(&["check", "--site", "site"]).code(0);
+    assert!(out.stderr.contains("case-collision"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("channel `release` and `Release` differ only by case"),
+        "{}",
+        out.stderr
+    );
+    s.run(&["check", "--deny-warnings", "--site", "site"])
+        .code(1);
+}
