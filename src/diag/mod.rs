@@ -3,6 +3,7 @@
 //! what would be valid.
 
 mod code;
+mod excerpt;
 mod render;
 
 pub(crate) use code::Code;

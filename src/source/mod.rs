@@ -4,7 +4,7 @@
 mod node;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub(crate) use node::{Key, Node, Value, parse_yaml};
 
@@ -56,6 +56,41 @@ impl Loc {
 pub(crate) struct SourceFile {
     pub(crate) display: PathBuf,
     pub(crate) text: Arc<str>,
+    /// The byte range of each line, made when first asked for.
+    lines: OnceLock<Vec<(usize, usize)>>,
+}
+
+impl SourceFile {
+    /// The byte range of each line (without its line break), in order.
+    pub(crate) fn lines(&self) -> &[(usize, usize)] {
+        self.lines.get_or_init(|| line_ranges(&self.text))
+    }
+
+    /// The line (0-based) holding byte `offset`.
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
+        self.lines()
+            .partition_point(|(start, _)| *start <= offset)
+            .saturating_sub(1)
+    }
+}
+
+/// The byte range of each line of `text`, without its `\n` or `\r\n`.
+fn line_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            let end = if i > start && text.as_bytes()[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
+            out.push((start, end));
+            start = i + 1;
+        }
+    }
+    out.push((start, text.len()));
+    out
 }
 
 /// All files read so far.
@@ -70,6 +105,7 @@ impl Sources {
         self.files.push(SourceFile {
             display: display.into(),
             text: text.into(),
+            lines: OnceLock::new(),
         });
         id
     }
@@ -88,16 +124,15 @@ impl Sources {
         let Some(file) = self.get(loc.file) else {
             return "<command line>".to_owned();
         };
-        let (line, column) = line_column(&file.text, loc.start as usize);
-        format!("{}:{line}:{column}", file.display.display())
+        let offset = (loc.start as usize).min(file.text.len());
+        let line = file.line_of(offset);
+        let start = file.lines()[line].0;
+        let column = file
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count());
+        format!("{}:{}:{}", file.display.display(), line + 1, column + 1)
     }
-}
-
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]
@@ -125,5 +160,16 @@ mod tests {
             "rules/a.yml:2:5"
         );
         assert_eq!(sources.position(Loc::NONE), "<command line>");
+        let id = sources.add("crlf.yml", "a\r\nbé: x\r\n");
+        let file = sources.get(id).unwrap();
+        assert_eq!(file.lines(), [(0, 1), (3, 9), (11, 11)]);
+        assert_eq!(
+            sources.position(Loc {
+                file: id,
+                start: 8,
+                len: 1
+            }),
+            "crlf.yml:2:5"
+        );
     }
 }

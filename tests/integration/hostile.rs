@@ -488,3 +488,63 @@ fn values_differing_only_by_case_warn() {
     s.run(&["check", "--deny-warnings", "--site", "site"])
         .code(1);
 }
+
+// Item 4: diagnostics on long lines neither panic nor reprint the line.
+
+/// A one-line JSON release of about `locales` x 190 bytes, with an unknown
+/// field at its end.
+fn one_line_release(locales: usize) -> String {
+    let locale = r#"{"buildID": "20260101000000", "completes": [{"from": "*", "filesize": 1, "hashValue": "ab"}]}"#;
+    let locales: Vec<String> = (0..locales)
+        .map(|i| format!("\"x-l{i:05}\": {locale}"))
+        .collect();
+    format!(
+        r#"{{"name": "Big-1.0", "product": "MyBrowser", "schema_version": 9, "hashFunction": "sha512", "appVersion": "1.0", "platforms": {{"WINNT_x86_64-msvc-x64": {{"OS_FTP": "w", "OS_BOUNCER": "w", "locales": {{{}}}}}}}, "bogusField": 1}}"#,
+        locales.join(", ")
+    )
+}
+
+#[test]
+fn a_diagnostic_past_column_65535_does_not_panic() {
+    let s = site();
+    let text = one_line_release(800);
+    assert!(text.len() > 70_000);
+    std::fs::write(s.path().join("site/releases/Big-1.0.json"), &text).unwrap();
+    let out = s.run(&["check", "--site", "site"]).code(1);
+    let column = text.find("\"bogusField\"").unwrap() + 1;
+    assert!(
+        out.stderr
+            .contains(&format!("releases/Big-1.0.json:1:{column}]")),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("unknown field `bogusField`"),
+        "{}",
+        out.stderr
+    );
+    s.run(&["build", "--site", "site"]).code(1);
+}
+
+#[test]
+fn diagnostics_on_a_long_line_show_a_part_of_it() {
+    let s = site();
+    let text = one_line_release(300).replace(
+        r#""appVersion": "1.0""#,
+        r#""appVersion": "1.0", "bogusA": 1, "bogusB": 2"#,
+    );
+    std::fs::write(s.path().join("site/releases/Big-1.0.json"), &text).unwrap();
+    let out = s.run(&["check", "--site", "site"]).code(1);
+    assert_eq!(
+        out.stderr.matches("unknown-field").count(),
+        3,
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.len() < 6_000,
+        "{} bytes for three diagnostics on a {}-byte line",
+        out.stderr.len(),
+        text.len()
+    );
+}
