@@ -17,6 +17,7 @@ mod templates;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -95,6 +96,9 @@ pub(crate) fn load_site_at(dir: &Path, at: Timestamp) -> Result<Loaded, NotASite
     }
     templates.resolve_all(&mut diags);
 
+    // Releases that did not load: references to them are consequences of
+    // the errors already reported, not problems of their own.
+    let mut failed: HashSet<String> = HashSet::new();
     let release_files: Vec<_> = parsed.iter().filter(|p| p.kind == Kind::Release).collect();
     let loaded: Vec<LoadedRelease> = release_files
         .par_iter()
@@ -105,8 +109,11 @@ pub(crate) fn load_site_at(dir: &Path, at: Timestamp) -> Result<Loaded, NotASite
         segs.extend(l.segs);
         scheduled.times.extend(l.scheduled.times);
         scheduled.releases.extend(l.scheduled.releases);
-        if let Ok(release) = l.release {
-            add_release(&mut site, release, &mut diags);
+        match l.release {
+            Ok(release) => add_release(&mut site, release, &mut diags),
+            Err(name) => {
+                failed.insert(name);
+            }
         }
     }
 
@@ -149,7 +156,7 @@ pub(crate) fn load_site_at(dir: &Path, at: Timestamp) -> Result<Loaded, NotASite
             ),
         }
     }
-    refs::resolve(&mut site, &mut diags);
+    refs::resolve(&mut site, &failed, &mut diags);
     segs.case_collisions(&mut diags);
     checks::check(&site, &mut diags);
     route_checks::check(&site, &mut diags);

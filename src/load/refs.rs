@@ -2,19 +2,22 @@
 //! SuperBlob entries and partials' from-releases; unique rule ids and
 //! aliases; and each release's product when it does not name one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diag::{Code, Diagnostic, Diagnostics, suggest};
 use crate::model::release::{Blob, SuperBlob};
 use crate::model::rule::Target;
 use crate::model::{ReleaseId, Site};
 
-pub(crate) fn resolve(site: &mut Site, diags: &mut Diagnostics) {
+/// Resolves the site's references. `failed` names the releases whose files
+/// did not load: their errors are reported, and references to them are not
+/// reported again as unknown.
+pub(crate) fn resolve(site: &mut Site, failed: &HashSet<String>, diags: &mut Diagnostics) {
     let index = site.release_index.clone();
     let names: Vec<&str> = index.keys().map(String::as_str).collect();
     let lookup = |target: &mut Target, what: &str, diags: &mut Diagnostics| {
         target.release = index.get(&target.name).copied();
-        if target.release.is_none() {
+        if target.release.is_none() && !failed.contains(&target.name) {
             diags.push(unknown_release(target, what, &names));
         }
     };

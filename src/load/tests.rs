@@ -270,3 +270,31 @@ fn rules_files_must_be_lists() {
     let s = with(&[("rules/r.yml", "priority: 1\n"), ("rules/empty.yml", "")]);
     assert_eq!(s.codes(), ["wrong-type"]);
 }
+
+// See: issue 10, should-fix: the first error printed was a consequence
+// ("no release has that name") instead of its cause.
+#[test]
+fn a_release_that_fails_to_load_is_reported_once_not_again_as_unknown() {
+    let rules = (
+        "rules/r.yml",
+        "- {priority: 1, product: b, channel: release, mapping: r}\n",
+    );
+    let s = with(&[rules, ("releases/r.yml", "schema_version: [4\n")]);
+    assert_eq!(s.codes(), ["yaml-syntax"]);
+    let s = with(&[
+        rules,
+        ("releases/r.yml", &V4_BASE.replace("de:", "\"d/e\":")),
+    ]);
+    assert_eq!(s.codes(), ["invalid-value"]);
+    let s = with(&[
+        rules,
+        ("releases/r.yml", "extends: missing\nschema_version: 4\n"),
+    ]);
+    assert_eq!(s.codes(), ["unknown-template"]);
+    // A name no release file gives is still unknown.
+    let s = with(&[
+        ("rules/r.yml", "- {priority: 1, product: b, mapping: q}\n"),
+        ("releases/r.yml", "schema_version: [4\n"),
+    ]);
+    assert_eq!(s.codes(), ["unknown-release", "yaml-syntax"]);
+}
