@@ -129,7 +129,20 @@ pub(crate) fn load_config(
     if let Some(n) = f.value("cache-control")
         && let Some(cc) = fields::name(n, "cache-control", diags)
     {
-        config.cache_control = cc;
+        // It becomes a header line of every answer (and a line of the nginx
+        // configuration): a line break would start a header of its own.
+        if let Some(c) = cc.chars().find(|c| !(' '..='~').contains(c)) {
+            diags.push(
+                fields::invalid(
+                    n,
+                    format!("`cache-control` contains `{}`", c.escape_debug()),
+                    "not a header value",
+                )
+                .help("write printable ASCII only, e.g. `public, max-age=90`"),
+            );
+        } else {
+            config.cache_control = cc;
+        }
     }
     f.finish(CONFIG_FIELDS, diags);
     config

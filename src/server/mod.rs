@@ -3,6 +3,7 @@
 
 pub(crate) mod apache;
 pub(crate) mod caddy;
+mod http;
 pub(crate) mod nginx;
 pub(crate) mod plain;
 pub(crate) mod policies;

@@ -548,3 +548,17 @@ fn diagnostics_on_a_long_line_show_a_part_of_it() {
         text.len()
     );
 }
+
+// Item 5: `serve` is bounded (src/server/http.rs has the tests of its
+// limits); what the site puts in a header cannot add one.
+
+#[test]
+fn cache_control_cannot_inject_a_header() {
+    let s = site();
+    append(
+        &s,
+        "site/cinder.yml",
+        "cache-control: \"public\\r\\nSet-Cookie: a=b\"\n",
+    );
+    refused(&s, "cinder.yml:21:16", "`cache-control` contains `\\r`");
+}
