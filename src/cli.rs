@@ -234,6 +234,11 @@ pub(crate) struct CheckArgs {
     #[arg(long)]
     pub(crate) deny_warnings: bool,
 
+    /// Show every diagnostic: by default the first 100 of each code are
+    /// shown and the rest counted.
+    #[arg(long)]
+    pub(crate) all: bool,
+
     /// Fail when anything a release records in `expires` expires within
     /// this long of `--at` (`30d`, `12h`, `2w`).
     #[arg(long, value_name = "DURATION")]

@@ -7,7 +7,7 @@ use std::io::Write;
 use crate::app::{Context, Error, Status};
 use crate::cli::{CheckArgs, NextChangeArgs};
 use crate::diag::render;
-use crate::load::{expiry, load_site_at};
+use crate::load::{expiry, load_site_with};
 use crate::plan::{Plan, Quiet, plan};
 use crate::routing::Routing;
 use crate::routing::hosts::{RouteReport, plain_blockers, report};
@@ -21,7 +21,9 @@ pub(crate) fn run(ctx: Context, args: &CheckArgs) -> Result<Status, Error> {
         .map(parse_duration)
         .transpose()
         .map_err(|e| Error::Usage(format!("--horizon: {e}")))?;
-    let mut loaded = super::load_at(&args.site)?;
+    let at = super::at(args.site.at.as_deref())?;
+    let cap = (!args.all).then_some(crate::diag::KEPT_PER_CODE);
+    let mut loaded = load_site_with(&args.site.site, at, cap)?;
     for d in expiry::check(&loaded.site, loaded.at, horizon) {
         loaded.diagnostics.push(d);
     }
@@ -44,7 +46,7 @@ pub(crate) fn run(ctx: Context, args: &CheckArgs) -> Result<Status, Error> {
         .filter(|t| *t > loaded.at)
         .collect();
     for t in &upcoming {
-        let later = load_site_at(&args.site.site, *t)?;
+        let later = load_site_with(&args.site.site, *t, cap)?;
         let mut err = std::io::stderr().lock();
         let mut header = false;
         for d in later.diagnostics.iter() {

@@ -30,11 +30,15 @@ pub(crate) fn load_at(site: &SiteArg) -> Result<Loaded, Error> {
 
 /// Loads the site at `dir` as of `at` (a UTC time; default now).
 pub(crate) fn load_dir_at(dir: &Path, at: Option<&str>) -> Result<Loaded, Error> {
-    let at = match at {
-        None | Some("now") => crate::time::now(),
-        Some(text) => crate::time::parse(text).map_err(|e| Error::Usage(format!("--at: {e}")))?,
-    };
-    Ok(load_site_at(dir, at)?)
+    Ok(load_site_at(dir, self::at(at)?)?)
+}
+
+/// The time `--at` names (default now).
+pub(crate) fn at(at: Option<&str>) -> Result<crate::time::Timestamp, Error> {
+    match at {
+        None | Some("now") => Ok(crate::time::now()),
+        Some(text) => crate::time::parse(text).map_err(|e| Error::Usage(format!("--at: {e}"))),
+    }
 }
 
 /// Loads the site at `dir`.
@@ -42,11 +46,31 @@ pub(crate) fn load(dir: &Path) -> Result<Loaded, Error> {
     Ok(load_site(dir)?)
 }
 
-/// Prints every diagnostic of a loaded site to stderr.
+/// Prints every diagnostic of a loaded site to stderr, then how many of
+/// each code were found beyond those kept.
 pub(crate) fn print_diagnostics(ctx: Context, loaded: &Loaded) {
     let mut err = std::io::stderr().lock();
     for d in loaded.diagnostics.iter() {
         let _ = write!(err, "{}", render(d, &loaded.sources, ctx.style));
         let _ = writeln!(err);
+    }
+    for (code, errors, warnings) in loaded.diagnostics.left_out() {
+        let more = |n: usize, noun: &str| {
+            format!(
+                "{n} more `{}` {noun}{}",
+                code.name(),
+                if n == 1 { "" } else { "s" }
+            )
+        };
+        let what = match (errors, warnings) {
+            (0, w) => more(w, "warning"),
+            (e, 0) => more(e, "error"),
+            (e, w) => format!("{} and {w} warnings", more(e, "error")),
+        };
+        let _ = writeln!(
+            err,
+            "note: {what} not shown (the first {} of each code are); `cinder check --all` shows every one\n",
+            crate::diag::KEPT_PER_CODE
+        );
     }
 }

@@ -9,6 +9,8 @@ mod render;
 pub(crate) use code::Code;
 pub(crate) use render::{Style, render};
 
+use std::collections::{BTreeMap, HashMap};
+
 use crate::source::Loc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -89,39 +91,109 @@ impl Diagnostic {
     }
 }
 
-/// The diagnostics found so far.
-#[derive(Debug, Default)]
+/// How many diagnostics of one code are kept by default; the others are
+/// counted. A site with 20,000 overlapping rules has 200 million overlaps:
+/// each one in full would be gigabytes of output.
+pub(crate) const KEPT_PER_CODE: usize = 100;
+
+/// The diagnostics found so far: at most `cap` of each code (the first ones
+/// found), and how many more of each were found.
+#[derive(Debug)]
 pub(crate) struct Diagnostics {
     items: Vec<Diagnostic>,
+    cap: Option<usize>,
+    kept: HashMap<Code, usize>,
+    /// Per code: errors and warnings found beyond the cap.
+    left_out: BTreeMap<Code, (usize, usize)>,
+}
+
+impl Default for Diagnostics {
+    fn default() -> Self {
+        Diagnostics::capped(Some(KEPT_PER_CODE))
+    }
 }
 
 impl Diagnostics {
+    /// Keeping at most `cap` diagnostics of each code (`None`: all).
+    pub(crate) fn capped(cap: Option<usize>) -> Diagnostics {
+        Diagnostics {
+            items: Vec::new(),
+            cap,
+            kept: HashMap::new(),
+            left_out: BTreeMap::new(),
+        }
+    }
+
+    /// An empty list keeping as many as this one does.
+    pub(crate) fn like(&self) -> Diagnostics {
+        Diagnostics::capped(self.cap)
+    }
+
     pub(crate) fn push(&mut self, d: Diagnostic) {
-        self.items.push(d);
+        let (severity, code) = (d.severity, d.code);
+        self.push_with(severity, code, || d);
+    }
+
+    /// Pushes the diagnostic `make` makes, or only counts it when this code
+    /// has all it keeps (so that lints do not build messages no one sees).
+    pub(crate) fn push_with(
+        &mut self,
+        severity: Severity,
+        code: Code,
+        make: impl FnOnce() -> Diagnostic,
+    ) {
+        let kept = self.kept.entry(code).or_default();
+        if self.cap.is_some_and(|cap| *kept >= cap) {
+            let counts = self.left_out.entry(code).or_default();
+            match severity {
+                Severity::Error => counts.0 += 1,
+                Severity::Warning => counts.1 += 1,
+            }
+            return;
+        }
+        *kept += 1;
+        self.items.push(make());
     }
 
     pub(crate) fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        for d in other.items {
+            self.push(d);
+        }
+        for (code, (e, w)) in other.left_out {
+            let counts = self.left_out.entry(code).or_default();
+            counts.0 += e;
+            counts.1 += w;
+        }
     }
 
     pub(crate) fn has_errors(&self) -> bool {
-        self.items.iter().any(Diagnostic::is_error)
+        self.items.iter().any(Diagnostic::is_error) || self.left_out.values().any(|(e, _)| *e > 0)
     }
 
+    /// Errors found, those left out included.
     pub(crate) fn errors(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
+            + self.left_out.values().map(|(e, _)| e).sum::<usize>()
     }
 
+    /// Warnings found, those left out included.
     pub(crate) fn warnings(&self) -> usize {
-        self.items.len() - self.errors()
+        self.items.iter().filter(|d| !d.is_error()).count()
+            + self.left_out.values().map(|(_, w)| w).sum::<usize>()
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.items.is_empty() && self.left_out.is_empty()
     }
 
+    /// The diagnostics kept.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
+    }
+
+    /// Per code, the errors and warnings found but not kept.
+    pub(crate) fn left_out(&self) -> impl Iterator<Item = (Code, usize, usize)> + '_ {
+        self.left_out.iter().map(|(c, (e, w))| (*c, *e, *w))
     }
 
     /// Sorted by file and position so that output does not depend on the

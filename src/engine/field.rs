@@ -46,21 +46,27 @@ impl Field {
 
     /// The rule's value of this field as written, if it sets one.
     pub(crate) fn of(self, rule: &Rule) -> Option<String> {
+        self.value(rule).map(str::to_owned)
+    }
+
+    /// `of`, borrowed from the rule.
+    pub(crate) fn value(self, rule: &Rule) -> Option<&str> {
+        let boolean = |b: bool| if b { "true" } else { "false" };
         match self {
-            Field::Product => rule.product.clone(),
-            Field::BuildTarget => rule.build_target.clone(),
-            Field::HeaderArchitecture => rule.header_architecture.clone(),
-            Field::DistVersion => rule.dist_version.clone(),
-            Field::Channel => rule.channel.as_ref().map(|c| c.raw.clone()),
-            Field::Version => rule.version.as_ref().map(|v| v.raw.clone()),
-            Field::BuildId => rule.build_id.as_ref().map(|b| b.raw.clone()),
-            Field::Memory => rule.memory.as_ref().map(|m| m.raw.clone()),
-            Field::OsVersion => rule.os_version.as_ref().map(|o| o.raw.clone()),
-            Field::InstructionSet => rule.instruction_set.as_ref().map(|c| c.raw.clone()),
-            Field::Distribution => rule.distribution.as_ref().map(|c| c.raw.clone()),
-            Field::Locale => rule.locale.as_ref().map(|c| c.raw.clone()),
-            Field::Mig64 => rule.mig64.map(|b| b.to_string()),
-            Field::Jaws => rule.jaws.map(|b| b.to_string()),
+            Field::Product => rule.product.as_deref(),
+            Field::BuildTarget => rule.build_target.as_deref(),
+            Field::HeaderArchitecture => rule.header_architecture.as_deref(),
+            Field::DistVersion => rule.dist_version.as_deref(),
+            Field::Channel => rule.channel.as_ref().map(|c| c.raw.as_str()),
+            Field::Version => rule.version.as_ref().map(|v| v.raw.as_str()),
+            Field::BuildId => rule.build_id.as_ref().map(|b| b.raw.as_str()),
+            Field::Memory => rule.memory.as_ref().map(|m| m.raw.as_str()),
+            Field::OsVersion => rule.os_version.as_ref().map(|o| o.raw.as_str()),
+            Field::InstructionSet => rule.instruction_set.as_ref().map(|c| c.raw.as_str()),
+            Field::Distribution => rule.distribution.as_ref().map(|c| c.raw.as_str()),
+            Field::Locale => rule.locale.as_ref().map(|c| c.raw.as_str()),
+            Field::Mig64 => rule.mig64.map(boolean),
+            Field::Jaws => rule.jaws.map(boolean),
         }
     }
 

@@ -10,6 +10,7 @@ mod lints;
 mod refs;
 pub(crate) mod releases;
 mod route_checks;
+mod rule_lints;
 pub(crate) mod rules;
 pub(crate) mod schedule;
 mod segments;
@@ -61,7 +62,17 @@ pub(crate) fn load_site(dir: &Path) -> Result<Loaded, NotASite> {
 }
 
 /// Loads the site in `dir` as of `at`: scheduled changes due by then applied.
+/// Of each diagnostic code, the first `KEPT_PER_CODE` are kept, the others counted.
 pub(crate) fn load_site_at(dir: &Path, at: Timestamp) -> Result<Loaded, NotASite> {
+    load_site_with(dir, at, Some(crate::diag::KEPT_PER_CODE))
+}
+
+/// `load_site_at`, keeping at most `cap` diagnostics of each code (`None`: all).
+pub(crate) fn load_site_with(
+    dir: &Path,
+    at: Timestamp,
+    cap: Option<usize>,
+) -> Result<Loaded, NotASite> {
     if !dir.is_dir() {
         return Err(NotASite::Missing(dir.to_path_buf()));
     }
@@ -70,7 +81,7 @@ pub(crate) fn load_site_at(dir: &Path, at: Timestamp) -> Result<Loaded, NotASite
     }
     let mut sources = Sources::default();
     let mut scheduled = schedule::Scheduled::default();
-    let mut diags = Diagnostics::default();
+    let mut diags = Diagnostics::capped(cap);
     let mut segs = segments::Segments::default();
     let parsed = files::read_site(dir, &mut sources, &mut diags);
 
@@ -102,7 +113,7 @@ pub(crate) fn load_site_at(dir: &Path, at: Timestamp) -> Result<Loaded, NotASite
     let release_files: Vec<_> = parsed.iter().filter(|p| p.kind == Kind::Release).collect();
     let loaded: Vec<LoadedRelease> = release_files
         .par_iter()
-        .map(|p| load_release_file(p, &templates, at))
+        .map(|p| load_release_file(p, &templates, at, diags.like()))
         .collect();
     for l in loaded {
         diags.extend(l.diags);
@@ -187,8 +198,12 @@ struct LoadedRelease {
     scheduled: schedule::Scheduled,
 }
 
-fn load_release_file(p: &files::Parsed, templates: &Templates, at: Timestamp) -> LoadedRelease {
-    let mut diags = Diagnostics::default();
+fn load_release_file(
+    p: &files::Parsed,
+    templates: &Templates,
+    at: Timestamp,
+    mut diags: Diagnostics,
+) -> LoadedRelease {
     let mut segs = segments::Segments::default();
     let mut scheduled = schedule::Scheduled::default();
     let stem = files::stem(&p.rel);

@@ -562,3 +562,60 @@ fn cache_control_cannot_inject_a_header() {
     );
     refused(&s, "cinder.yml:21:16", "`cache-control` contains `\\r`");
 }
+
+// Item 6: many rules are checked in time that grows with their number, and
+// repeated warnings are summarised.
+
+/// `n` rules of one priority, product and channel whose answers alternate:
+/// every pair of them overlaps, and every one is shadowed by `release`.
+fn overlapping_rules(n: usize) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for i in 0..n {
+        let _ = write!(
+            out,
+            "- priority: 5\n  product: MyBrowser\n  channel: release\n  version: \"<1.{i}\"\n  mapping: MyBrowser-1.{}\n",
+            i % 2
+        );
+    }
+    out
+}
+
+/// How many diagnostics of `code` a report holds.
+fn code_lines(stderr: &str, code: &str) -> usize {
+    stderr.lines().filter(|l| *l == code).count()
+}
+
+#[test]
+fn twenty_thousand_overlapping_rules_are_summarised() {
+    let s = site();
+    std::fs::write(
+        s.path().join("site/rules/many.yml"),
+        overlapping_rules(20_000),
+    )
+    .unwrap();
+    let out = s.run(&["check", "--site", "site"]).code(0);
+    assert!(
+        out.stderr.len() < 300_000,
+        "{} bytes of warnings",
+        out.stderr.len()
+    );
+    assert_eq!(code_lines(&out.stderr, "equal-priority-overlap"), 100);
+    for expected in [
+        "note: 19900 more `shadowed-rule` warnings not shown (the first 100 of each code are); `cinder check --all` shows every one",
+        "note: 19899 more `equal-priority-overlap` warnings not shown",
+        "ok: 20002 rules, 2 releases; 0 errors, 39999 warnings",
+    ] {
+        assert!(out.stderr.contains(expected), "{expected}");
+    }
+}
+
+#[test]
+fn check_all_shows_every_warning() {
+    let s = site();
+    std::fs::write(s.path().join("site/rules/many.yml"), overlapping_rules(150)).unwrap();
+    let out = s.run(&["check", "--all", "--site", "site"]).code(0);
+    assert_eq!(code_lines(&out.stderr, "shadowed-rule"), 150);
+    assert_eq!(code_lines(&out.stderr, "equal-priority-overlap"), 149);
+    assert!(!out.stderr.contains("not shown"), "{}", out.stderr);
+}
