@@ -58,6 +58,8 @@ codes! {
     UrlOutsideAllowlist => "url-outside-allowlist", "a download URL outside the domain allowlist for its product, so Balrog leaves it out";
     MalformedHash => "malformed-hash", "a hashValue that is not a digest of the declared hashFunction";
     MalformedSize => "malformed-size", "a file size that is not a positive number of bytes";
+    UnknownHashFunction => "unknown-hash-function", "a hashFunction clients cannot check a download with (not sha1, sha256, sha384 or sha512)";
+    UrlScheme => "url-scheme", "a URL that reaches clients is not `http:` or `https:` (a `javascript:` or `file:` URL, say)";
     CaseCollision => "case-collision", "values of one parameter differ only by case, so their directories are one on case-insensitive file systems";
     // Time
     Expired => "expired", "something a release depends on (a signing certificate, ...) has expired as of the time checked";
@@ -84,6 +86,8 @@ impl Code {
                 | Code::MalformedHash
                 | Code::MalformedSize
                 | Code::CaseCollision
+                | Code::UnknownHashFunction
+                | Code::UrlScheme
         )
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::Site;
-use crate::model::release::{AddonPlatform, Addons, Blob, Platform, SuperBlob};
+use crate::model::release::{AddonPlatform, Addons, Blob, FileUrls, Platform, SuperBlob};
 use crate::model::scalar::Scalar;
 use crate::source::Loc;
 
@@ -133,7 +133,12 @@ fn check_size(size: &Scalar, what: &str, loc: Loc, diags: &mut Diagnostics) {
     }
 }
 
+/// A download URL: it must be a web address, on the product's allowlist
+/// (Balrog leaves any other out of answers).
 fn check_url(site: &Site, url: &str, product: &str, what: &str, loc: Loc, diags: &mut Diagnostics) {
+    if let Some(d) = super::releases::url_scheme(url, what, loc) {
+        diags.push(d);
+    }
     if url.contains('%') && !url.contains("://") {
         return;
     }
@@ -146,6 +151,34 @@ fn check_url(site: &Site, url: &str, product: &str, what: &str, loc: Loc, diags:
             .at(loc, "not allowlisted")
             .help(format!("add its host to `allowlist` in cinder.yml for `{product}`, or correct the URL")),
         );
+    }
+}
+
+/// The URLs of `fileUrls`: the renderer leaves out a patch whose URL is not
+/// allowlisted, and the client gets an `<update>` without it.
+fn file_urls(site: &Site, product: &str, name: &str, urls: &FileUrls, diags: &mut Diagnostics) {
+    match urls {
+        FileUrls::None => {}
+        FileUrls::PerChannel(by_channel) => {
+            for (channel, url) in by_channel {
+                let what = format!("`fileUrls` `{channel}` of release `{name}`");
+                check_url(site, url, product, &what, url.loc, diags);
+            }
+        }
+        FileUrls::Blocks(blocks) => {
+            for (channel, block) in blocks {
+                for (kind, urls) in [
+                    ("completes", &block.completes),
+                    ("partials", &block.partials),
+                ] {
+                    for (from, url) in urls {
+                        let what =
+                            format!("`fileUrls` `{channel}` {kind} `{from}` of release `{name}`");
+                        check_url(site, url, product, &what, url.loc, diags);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -163,6 +196,16 @@ fn addons(site: &Site, product: &str, name: &str, a: &Addons, diags: &mut Diagno
                 );
                 check_size(&f.filesize, &what, addon.loc, diags);
                 check_url(site, &f.file_url, product, &what, addon.loc, diags);
+                for mirror in &f.mirror_urls {
+                    check_url(
+                        site,
+                        mirror,
+                        product,
+                        &format!("a mirror of {what}"),
+                        addon.loc,
+                        diags,
+                    );
+                }
             }
         }
     }
@@ -173,6 +216,7 @@ fn files(site: &Site, release: &crate::model::release::Release, diags: &mut Diag
     let product = release.product.as_str();
     match &release.blob {
         Blob::App(app) => {
+            file_urls(site, product, name, &app.file_urls, diags);
             let mut unknown_from: BTreeSet<&str> = BTreeSet::new();
             for (bt, p) in &app.platforms {
                 let Platform::Build(data) = p else { continue };
@@ -211,6 +255,14 @@ fn files(site: &Site, release: &crate::model::release::Release, diags: &mut Diag
                             }
                         }
                     }
+                }
+            }
+        }
+        Blob::Guardian(g) => {
+            for (platform, p) in &g.platforms {
+                if let Some(url) = &p.file_url {
+                    let what = format!("platform `{platform}` of release `{name}`");
+                    check_url(site, url, product, &what, release.loc, diags);
                 }
             }
         }

@@ -155,8 +155,24 @@ pub(crate) struct Patch {
 pub(crate) enum FileUrls {
     #[default]
     None,
-    PerChannel(BTreeMap<String, String>),
+    PerChannel(BTreeMap<String, UrlTemplate>),
     Blocks(BTreeMap<String, UrlBlock>),
+}
+
+/// A URL of `fileUrls`, with `%LOCALE%`-style parts to fill in, and where
+/// it is written.
+#[derive(Clone, Debug)]
+pub(crate) struct UrlTemplate {
+    pub(crate) text: String,
+    pub(crate) loc: Loc,
+}
+
+impl std::ops::Deref for UrlTemplate {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -164,8 +180,8 @@ pub(crate) struct UrlBlock {
     /// Balrog takes the first non-empty block among the channel, its
     /// fallback and `*`, even if that block lacks the entry it needs.
     pub(crate) non_empty: bool,
-    pub(crate) completes: BTreeMap<String, String>,
-    pub(crate) partials: BTreeMap<String, String>,
+    pub(crate) completes: BTreeMap<String, UrlTemplate>,
+    pub(crate) partials: BTreeMap<String, UrlTemplate>,
 }
 
 /// `ftpFilenames` / `bouncerProducts`: V1-V2 by patch key (`complete`,

@@ -619,3 +619,76 @@ fn check_all_shows_every_warning() {
     assert_eq!(code_lines(&out.stderr, "equal-priority-overlap"), 149);
     assert!(!out.stderr.contains("not shown"), "{}", out.stderr);
 }
+
+// Item 7: every URL that can reach a client is linted.
+
+#[test]
+fn file_urls_outside_the_allowlist_or_not_web_addresses_are_linted() {
+    for (url, expected) in [
+        ("javascript:alert(1)", "url-scheme"),
+        ("file:///etc/passwd", "url-scheme"),
+        ("https://evil.example/x.mar", "url-outside-allowlist"),
+        (
+            "javascript://download.example.org/%0aalert(1)",
+            "url-scheme",
+        ),
+    ] {
+        let s = site();
+        edit(
+            &s,
+            "site/releases/MyBrowser-1.0.yml",
+            "\"https://download.example.org/1.0/%OS_FTP%/%LOCALE%/mybrowser-1.0.complete.mar\"",
+            &format!("\"{url}\""),
+        );
+        let out = s.run(&["check", "--site", "site"]).code(0);
+        assert!(
+            code_lines(&out.stderr, expected) >= 1,
+            "{url}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains("releases/MyBrowser-1.0.yml:11:"),
+            "{}",
+            out.stderr
+        );
+        s.run(&["check", "--deny-warnings", "--site", "site"])
+            .code(1);
+    }
+}
+
+#[test]
+fn an_unknown_hash_function_is_linted() {
+    let s = site();
+    edit(
+        &s,
+        "site/templates/mybrowser.yml",
+        "hashFunction: sha512",
+        "hashFunction: sha-3",
+    );
+    let out = s.run(&["check", "--site", "site"]).code(0);
+    assert_eq!(
+        code_lines(&out.stderr, "unknown-hash-function"),
+        1,
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("`hashFunction` `sha-3` is not a hash function clients check"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn links_clients_open_are_web_addresses() {
+    let s = site();
+    edit(
+        &s,
+        "site/templates/mybrowser.yml",
+        "detailsURL: \"https://www.example.org/%LOCALE%/releasenotes/\"",
+        "detailsURL: \"javascript:alert(document.cookie)\"",
+    );
+    let out = s.run(&["check", "--site", "site"]).code(0);
+    assert!(code_lines(&out.stderr, "url-scheme") >= 1, "{}", out.stderr);
+}

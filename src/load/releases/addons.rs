@@ -10,7 +10,7 @@ use crate::model::release::{
 use crate::source::Node;
 
 use super::super::fields::{self, Fields};
-use super::{META_FIELDS, hash, scalar, size};
+use super::{META_FIELDS, hash, hash_function, scalar, size};
 
 fn with_meta(fields: &[&'static str]) -> Vec<&'static str> {
     let mut v = fields.to_vec();
@@ -21,7 +21,7 @@ fn with_meta(fields: &[&'static str]) -> Vec<&'static str> {
 pub(super) fn gmp(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<Addons> {
     let hash_function = f
         .value("hashFunction")
-        .and_then(|n| scalar(n, "hashFunction", diags));
+        .and_then(|n| hash_function(n, diags));
     let addons = f
         .required("vendors", diags)
         .map(|n| addon_map(n, "vendors", true, diags));
@@ -35,7 +35,7 @@ pub(super) fn gmp(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<Addons>
 pub(super) fn system_addons(f: &mut Fields<'_>, diags: &mut Diagnostics) -> SystemAddons {
     let hash_function = f
         .value("hashFunction")
-        .and_then(|n| scalar(n, "hashFunction", diags));
+        .and_then(|n| hash_function(n, diags));
     let uninstall = f
         .value("uninstall")
         .and_then(|n| fields::boolean(n, "uninstall", diags))
@@ -162,7 +162,7 @@ pub(crate) const FEATURE_FIELDS: &[&str] = &[
 pub(super) fn features(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Features {
     let hash_function = f
         .value("hashFunction")
-        .and_then(|n| scalar(n, "hashFunction", diags));
+        .and_then(|n| hash_function(n, diags));
     let mut packages = Vec::new();
     if let Some(n) = f.required("packages", diags)
         && let Some(items) = fields::items(n, "packages", diags)
@@ -215,7 +215,7 @@ fn feature(n: &Node, diags: &mut Diagnostics) -> Option<Feature> {
         .and_then(|v| fields::string(v, "fileUrl", diags));
     let hash_function = f
         .value("hashFunction")
-        .and_then(|v| scalar(v, "hashFunction", diags));
+        .and_then(|v| hash_function(v, diags));
     let hash_value = f
         .required("hashValue", diags)
         .and_then(|v| hash(v, "hashValue", diags));

@@ -8,7 +8,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics, or_ticked};
 use crate::engine::version::MozVersion;
 use crate::model::release::{
     AppRelease, FileUrls, Locale, NameTable, Patch, Platform, PlatformData, UpdateLineGroup,
-    UrlBlock,
+    UrlBlock, UrlTemplate,
 };
 use crate::model::scalar::Scalar;
 use crate::render::app::update_attributes;
@@ -16,7 +16,7 @@ use crate::source::{Node, Value};
 
 use super::super::fields::{self, Fields};
 use super::super::segments::Segments;
-use super::{META_FIELDS, hash, scalar, size};
+use super::{META_FIELDS, hash, hash_function, is_url_field, link, scalar, size};
 use crate::model::route::Param;
 
 /// Top-level fields of each app schema, besides the optional `<update>`
@@ -80,7 +80,7 @@ pub(super) fn load(
         schema,
         hash_function: f
             .value("hashFunction")
-            .and_then(|n| scalar(n, "hashFunction", diags)),
+            .and_then(|n| hash_function(n, diags)),
         top: BTreeMap::new(),
         old_version_special_cases: false,
         file_urls: FileUrls::None,
@@ -95,6 +95,9 @@ pub(super) fn load(
     for key in scalars {
         if let Some(n) = f.get(key) {
             let value = scalar(n, key, diags);
+            if is_url_field(key) {
+                link(n, key, diags);
+            }
             if key == version_field(schema) || key == "appv" {
                 check_version(n, key, segs, diags);
             }
@@ -176,8 +179,14 @@ fn per_channel_urls(n: &Node, diags: &mut Diagnostics) -> FileUrls {
     let mut out = BTreeMap::new();
     if let Some(entries) = fields::entries(n, "fileUrls", diags) {
         for (channel, value) in entries {
-            if let Some(url) = fields::string(value, "fileUrls", diags) {
-                out.insert(channel.name.clone(), url);
+            if let Some(text) = fields::string(value, "fileUrls", diags) {
+                out.insert(
+                    channel.name.clone(),
+                    UrlTemplate {
+                        text,
+                        loc: value.loc,
+                    },
+                );
             }
         }
     }
@@ -205,8 +214,8 @@ fn url_blocks(n: &Node, diags: &mut Diagnostics) -> FileUrls {
                     && let Some(entries) = fields::entries(m, key, diags)
                 {
                     for (from, url) in entries {
-                        if let Some(url) = fields::string(url, key, diags) {
-                            target.insert(from.name.clone(), url);
+                        if let Some(text) = fields::string(url, key, diags) {
+                            target.insert(from.name.clone(), UrlTemplate { text, loc: url.loc });
                         }
                     }
                 }
@@ -471,6 +480,9 @@ fn update_line(n: &Node, diags: &mut Diagnostics) -> Vec<UpdateLineGroup> {
                     continue;
                 }
                 if let Some(v) = scalar(value, &key.name, diags) {
+                    if is_url_field(&key.name) {
+                        link(value, &key.name, diags);
+                    }
                     set.push((key.name.clone(), v));
                 }
             }

@@ -164,3 +164,78 @@ pub(crate) fn hash(node: &Node, field: &str, diags: &mut Diagnostics) -> Option<
         }
     }
 }
+
+/// The hash functions clients check downloads with.
+pub(crate) const HASH_FUNCTIONS: &[&str] = &["sha1", "sha256", "sha384", "sha512"];
+
+/// A `hashFunction`: any value is served (as Balrog does), but one clients
+/// do not know makes them reject every download.
+pub(crate) fn hash_function(node: &Node, diags: &mut Diagnostics) -> Option<Scalar> {
+    let value = scalar(node, "hashFunction", diags)?;
+    let known = value
+        .as_str()
+        .is_some_and(|f| HASH_FUNCTIONS.iter().any(|h| f.eq_ignore_ascii_case(h)));
+    if !known {
+        diags.push(
+            Diagnostic::warning(
+                Code::UnknownHashFunction,
+                format!(
+                    "`hashFunction` `{}` is not a hash function clients check downloads with",
+                    value.python_str()
+                ),
+            )
+            .at(node.loc, "clients reject the download")
+            .help(format!("use one of {}", or_ticked(HASH_FUNCTIONS))),
+        );
+    }
+    Some(value)
+}
+
+/// Whether a field holds a URL (`detailsUrl`, `openURL`, ...).
+pub(crate) fn is_url_field(key: &str) -> bool {
+    key.to_ascii_lowercase().ends_with("url")
+}
+
+/// The scheme of a URL (before its first `:`), when it has one.
+pub(crate) fn scheme(url: &str) -> Option<&str> {
+    let (scheme, _) = url.split_once(':')?;
+    let valid = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+    valid.then_some(scheme)
+}
+
+/// A warning for a URL clients are sent to that is not `http(s):`, written
+/// at `node` (a string that may hold `%LOCALE%`-style parts).
+pub(crate) fn link(node: &Node, field: &str, diags: &mut Diagnostics) {
+    if let Value::Str(url) = &node.value
+        && let Some(d) = url_scheme(url, field, node.loc)
+    {
+        diags.push(d);
+    }
+}
+
+/// The `url-scheme` warning for `url`, if it needs one.
+pub(crate) fn url_scheme(url: &str, what: &str, loc: crate::source::Loc) -> Option<Diagnostic> {
+    let trimmed = url.trim_start();
+    let ok = match scheme(trimmed) {
+        Some(s) => s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"),
+        // A template whose scheme is filled in, or a relative URL.
+        None => true,
+    };
+    (!ok).then(|| {
+        Diagnostic::warning(
+            Code::UrlScheme,
+            format!(
+                "{what} has URL `{}`, which is not `http:` or `https:`",
+                crate::segment::shown(url)
+            ),
+        )
+        .at(loc, "clients are sent here")
+        .help("clients download and open only web addresses: write an `https://` URL")
+    })
+}

@@ -10,7 +10,7 @@ use crate::model::rule::Target;
 
 use super::super::fields::{self, Fields};
 use super::super::segments::Segments;
-use super::{META_FIELDS, hash, scalar};
+use super::{META_FIELDS, hash, hash_function, link, scalar};
 
 fn with_meta(fields: &[&'static str]) -> Vec<&'static str> {
     let mut v = fields.to_vec();
@@ -19,9 +19,10 @@ fn with_meta(fields: &[&'static str]) -> Vec<&'static str> {
 }
 
 pub(super) fn desupport(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<Desupport> {
-    let details_url = f
-        .required("detailsUrl", diags)
-        .and_then(|n| fields::string(n, "detailsUrl", diags));
+    let details_url = f.required("detailsUrl", diags).and_then(|n| {
+        link(n, "`detailsUrl`", diags);
+        fields::string(n, "detailsUrl", diags)
+    });
     let display_version = f
         .required("displayVersion", diags)
         .and_then(|n| fields::string(n, "displayVersion", diags));
@@ -132,7 +133,7 @@ pub(super) fn guardian(
         .and_then(|n| fields::boolean(n, "required", diags));
     let hash_function = f
         .value("hashFunction")
-        .and_then(|n| scalar(n, "hashFunction", diags));
+        .and_then(|n| hash_function(n, diags));
     let mut platforms = BTreeMap::new();
     if let Some(n) = f.required("platforms", diags)
         && let Some(entries) = fields::entries(n, "platforms", diags)
