@@ -342,7 +342,8 @@ pub(crate) struct ImportBalrogArgs {
     #[arg(long, value_name = "SITE")]
     pub(crate) out: PathBuf,
 
-    /// Replace the contents of an existing SITE directory.
+    /// Write into a SITE that is not empty: its cinder.yml, rules/, releases/
+    /// and templates/ are replaced, anything else there (.git, ...) is kept.
     #[arg(long)]
     pub(crate) force: bool,
 
@@ -411,7 +412,9 @@ pub(crate) struct InitArgs {
     #[arg(value_name = "DIR", default_value = ".")]
     pub(crate) dir: PathBuf,
 
-    /// Write into a directory that is not empty, replacing files of the same names.
+    /// Write into a directory that is not empty: its cinder.yml, rules/,
+    /// releases/, templates/ and schemas/ are replaced, anything else there
+    /// (.git, a .gitignore, ...) is kept.
     #[arg(long)]
     pub(crate) force: bool,
 }

@@ -24,6 +24,7 @@ mod routing;
 mod schema;
 mod segment;
 mod server;
+mod site_writer;
 mod source;
 mod space;
 mod synth;

@@ -4,7 +4,8 @@ use std::io::Write;
 
 use crate::app::{Context, Error, Status};
 use crate::cli::ImportBalrogArgs;
-use crate::import::balrog::{Export, write_site};
+use crate::import::balrog::Export;
+use crate::site_writer::write_site;
 
 pub(crate) fn run(ctx: Context, args: &ImportBalrogArgs) -> Result<Status, Error> {
     let mut export = Export::read(&args.dir)?;

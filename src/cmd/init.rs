@@ -3,11 +3,12 @@
 //! point editors at.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::app::{Context, Error, Status};
 use crate::cli::InitArgs;
 use crate::schema::documents;
+use crate::site_writer::write_site;
 
 const CONFIG: &str = r#"# yaml-language-server: $schema=schemas/cinder.schema.json
 #
@@ -138,44 +139,23 @@ pub(crate) const FILES: &[(&str, &str)] = &[
 
 pub(crate) fn run(_ctx: Context, args: &InitArgs) -> Result<Status, Error> {
     let dir = &args.dir;
-    if !args.force && !is_empty(dir)? {
-        return Err(Error::Usage(format!(
-            "`{}` is not empty; pass --force to write the site into it anyway",
-            dir.display()
-        )));
-    }
-    for (rel, text) in FILES {
-        write(&dir.join(rel), text)?;
-    }
+    let mut files: Vec<(PathBuf, String)> = FILES
+        .iter()
+        // A `.gitignore` already there is the owner's.
+        .filter(|(rel, _)| *rel != ".gitignore" || !dir.join(rel).exists())
+        .map(|(rel, text)| (PathBuf::from(rel), (*text).to_owned()))
+        .collect();
     for doc in documents() {
         let mut text = serde_json::to_string_pretty(&doc.schema)
             .map_err(|e| Error::Invalid(format!("cannot write a schema: {e}")))?;
         text.push('\n');
-        write(&dir.join("schemas").join(doc.file), &text)?;
+        files.push((Path::new("schemas").join(doc.file), text));
     }
+    write_site(dir, &files, args.force)?;
     let _ = writeln!(
         std::io::stderr(),
         "created a site in `{}`; try `cinder check --site {0}`",
         dir.display()
     );
     Ok(Status::Success)
-}
-
-fn is_empty(dir: &Path) -> Result<bool, Error> {
-    match std::fs::read_dir(dir) {
-        Ok(mut entries) => Ok(entries.next().is_none()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
-        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Err(Error::Usage(format!(
-            "`{}` is a file, not a directory",
-            dir.display()
-        ))),
-        Err(e) => Err(Error::read(dir, e)),
-    }
-}
-
-fn write(path: &Path, text: &str) -> Result<(), Error> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
-    }
-    std::fs::write(path, text).map_err(|e| Error::write(path, e))
 }

@@ -692,3 +692,82 @@ fn links_clients_open_are_web_addresses() {
     let out = s.run(&["check", "--site", "site"]).code(0);
     assert!(code_lines(&out.stderr, "url-scheme") >= 1, "{}", out.stderr);
 }
+
+// Item 8: `import balrog --force` and `init --force` agree: they replace the
+// site and keep everything else in the directory.
+
+/// A directory holding a repository, a README, and a site with an extra rule.
+fn a_repository_with_a_site(s: &Scratch) {
+    for (path, text) in [
+        ("site/.git/HEAD", "ref: refs/heads/main\n"),
+        ("site/.git/config", "[core]\n"),
+        ("site/README.md", "mine\n"),
+        ("site/.gitignore", "/mine\n"),
+        ("site/cinder.yml", "channels: [release]\n"),
+        (
+            "site/rules/old.yml",
+            "- {priority: 1, product: Old, mapping: gone}\n",
+        ),
+        ("site/releases/gone.yml", "schema_version: 4\n"),
+    ] {
+        let p = s.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+#[track_caller]
+fn kept_the_repository_and_replaced_the_site(s: &Scratch) {
+    let site = s.path().join("site");
+    assert_eq!(
+        std::fs::read_to_string(site.join(".git/HEAD")).unwrap(),
+        "ref: refs/heads/main\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("README.md")).unwrap(),
+        "mine\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join(".gitignore")).unwrap(),
+        "/mine\n"
+    );
+    assert!(
+        !site.join("rules/old.yml").exists(),
+        "the old rules are gone"
+    );
+    assert!(
+        !site.join("releases/gone.yml").exists(),
+        "the old releases are gone"
+    );
+}
+
+#[test]
+fn import_force_keeps_the_repository() {
+    let s = Scratch::new()
+        .file(
+            "export/rules.json",
+            r#"[{"rule_id": 1, "priority": 90, "mapping": "b-1.0", "backgroundRate": 100, "product": "b", "channel": "release"}]"#,
+        )
+        .file("export/releases/one.json", r#"{"name": "b-1.0", "product": "b", "data": {"name": "b-1.0", "schema_version": 1, "appv": "1.0", "extv": "1.0", "hashFunction": "sha512", "platforms": {}}}"#)
+        .file("export/config.json", r#"{"allowlisted_domains": {"a.com": ["b"]}}"#);
+    a_repository_with_a_site(&s);
+    let out = s
+        .run(&["import", "balrog", "export", "--out", "site"])
+        .code(2);
+    assert!(out.stderr.contains("pass --force"), "{}", out.stderr);
+    s.run(&["import", "balrog", "export", "--out", "site", "--force"])
+        .code(0);
+    kept_the_repository_and_replaced_the_site(&s);
+    assert!(s.path().join("site/rules/balrog.yml").is_file());
+}
+
+#[test]
+fn init_force_keeps_the_repository_and_replaces_the_site() {
+    let s = Scratch::new();
+    a_repository_with_a_site(&s);
+    s.run(&["init", "site"]).code(2);
+    s.run(&["init", "--force", "site"]).code(0);
+    kept_the_repository_and_replaced_the_site(&s);
+    s.run(&["check", "--deny-warnings", "--site", "site"])
+        .code(0);
+}

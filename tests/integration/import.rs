@@ -119,7 +119,10 @@ fn refuses_to_overwrite_a_site_unless_forced() {
     assert!(s.path().join("site/keep.txt").exists(), "nothing is lost");
     s.run(&["import", "balrog", "export", "--out", "site", "--force"])
         .code(0);
-    assert!(!s.path().join("site/keep.txt").exists());
+    assert!(
+        s.path().join("site/keep.txt").exists(),
+        "what is not the site's is kept"
+    );
     assert!(s.path().join("site/cinder.yml").exists());
 }
 
