@@ -78,36 +78,91 @@ impl Node {
     }
 }
 
+/// The most values (nodes) one file may hold: the largest real release
+/// blobs hold a few hundred thousand.
+const MAX_NODES: usize = 5_000_000;
+/// The most values aliases (`*name`) may copy in one file; an alias bomb of
+/// 600 bytes would otherwise expand to millions.
+const MAX_ALIAS_COPIES: usize = 100_000;
+
 /// Parses one document. The error names the place and what the parser expected.
 pub(crate) fn parse_yaml(file: FileId, text: &str) -> Result<Node, Box<Diagnostic>> {
     let mut options = Options::default();
     options.strict_booleans = true;
     let mut budget = Budget::default();
-    // Release blobs of big products hold hundreds of thousands of nodes.
-    budget.max_nodes = 50_000_000;
-    budget.max_events = 100_000_000;
-    budget.max_total_scalar_bytes = 1 << 30;
+    budget.max_nodes = MAX_NODES;
+    budget.max_events = 2 * MAX_NODES;
+    budget.max_total_scalar_bytes = 256 << 20;
+    budget.max_recorded_anchor_events = MAX_ALIAS_COPIES;
+    budget.max_recorded_anchor_bytes = 64 << 20;
     options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = MAX_ALIAS_COPIES;
     if text.trim().is_empty() {
         return Ok(Node::new(Value::Null, Loc::file_start(file)));
     }
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options) {
         Ok(raw) => Ok(convert(raw, file)),
-        Err(err) => Err(Box::new(syntax_error(&err, file))),
+        Err(err) => Err(Box::new(syntax_error(&err, file, text))),
     }
 }
 
-fn syntax_error(err: &serde_saphyr::Error, file: FileId) -> Diagnostic {
+fn syntax_error(err: &serde_saphyr::Error, file: FileId, text: &str) -> Diagnostic {
     let loc = err
         .location()
-        .map_or(Loc::file_start(file), |l| loc_of(&l, file));
-    let text = err.without_snippet().to_string();
-    Diagnostic::error(Code::YamlSyntax, clean_parser_message(&text)).at(loc, "here")
+        .map_or(Loc::file_start(file), |l| loc_of(&l, file, text));
+    Diagnostic::error(Code::YamlSyntax, message(err)).at(loc, "here")
 }
 
-/// serde-saphyr's messages start with `error: line N column M: ` (the place is
-/// shown by the caret instead) and some end with advice about its options,
-/// which is not the user's to change.
+/// What is wrong, in the user's terms: the parser's own message for syntax
+/// errors, cinder's for the limits it sets.
+fn message(err: &serde_saphyr::Error) -> String {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    // The error itself, out of the wrappers that add a snippet or an
+    // alias's places.
+    let mut inner = err;
+    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = inner {
+        inner = error;
+    }
+    let limit = match inner {
+        E::MultipleDocuments { .. } => {
+            "a file holds one YAML document, and this one starts another (`---`)".to_owned()
+        }
+        E::Budget { breach, .. } => match breach {
+            B::Nodes { .. } | B::Events { .. } => {
+                format!(
+                    "the file holds more than {MAX_NODES} values, more than cinder reads of one file"
+                )
+            }
+            B::RecordedAnchorEvents { .. }
+            | B::RecordedAnchorBytes { .. }
+            | B::Aliases { .. }
+            | B::Anchors { .. }
+            | B::AliasAnchorRatio { .. } => format!(
+                "the file's aliases (`*name`) copy more than {MAX_ALIAS_COPIES} values, more than cinder expands in one file"
+            ),
+            B::Depth { .. } => "the file nests lists and mappings more than 64 deep".to_owned(),
+            B::ScalarBytes { .. } => "the file's text adds up to more than 256 MiB".to_owned(),
+            B::MergeKeys { .. } => "the file has more than 10,000 merge keys (`<<`)".to_owned(),
+            B::Documents { .. } => {
+                "a file holds one YAML document, and this one starts another (`---`)".to_owned()
+            }
+            _ => "the file is larger or deeper than cinder reads".to_owned(),
+        },
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => format!(
+            "the file's aliases (`*name`) copy more than {MAX_ALIAS_COPIES} values, more than cinder expands in one file"
+        ),
+        _ => return clean_parser_message(&err.without_snippet().to_string()),
+    };
+    format!("invalid YAML: {limit}")
+}
+
+/// serde-saphyr's messages start with `error: line N column M: ` and some
+/// end with ` at line N, column M` or the places of an alias (the place is
+/// shown by the caret instead), or with advice about its options, which is
+/// not the user's to change.
 fn clean_parser_message(text: &str) -> String {
     let mut msg = text.trim().trim_start_matches("error: ");
     if let Some(rest) = msg.strip_prefix("line ")
@@ -117,23 +172,61 @@ fn clean_parser_message(text: &str) -> String {
         msg = &rest[idx + 2..];
     }
     let msg = msg.split(", set DuplicateKeyPolicy").next().unwrap_or(msg);
-    let first_line = msg.lines().next().unwrap_or(msg).trim();
+    let mut first_line = msg.lines().next().unwrap_or(msg).trim();
+    for cut in [" (defined at line ", " at line "] {
+        if let Some(i) = first_line.find(cut) {
+            first_line = &first_line[..i];
+        }
+    }
     format!("invalid YAML: {first_line}")
 }
 
-fn loc_of(l: &serde_saphyr::Location, file: FileId) -> Loc {
+fn loc_of(l: &serde_saphyr::Location, file: FileId, text: &str) -> Loc {
     let span = l.span();
-    let start = span.byte_offset().unwrap_or(0);
-    let len = span.byte_len().unwrap_or(0);
+    // Some errors know their line and column but not their byte offset.
+    let start = match span.byte_offset() {
+        Some(at) => usize::try_from(at).unwrap_or(usize::MAX),
+        None => offset_of(text, l.line(), l.column()).unwrap_or(0),
+    };
     Loc {
         file,
         start: u32::try_from(start).unwrap_or(u32::MAX),
-        len: u32::try_from(len).unwrap_or(0),
+        len: u32::try_from(span.byte_len().unwrap_or(0)).unwrap_or(0),
     }
 }
 
+/// A parsed value's place (its span always has byte offsets).
+fn span_of(l: &serde_saphyr::Location, file: FileId) -> Loc {
+    let span = l.span();
+    Loc {
+        file,
+        start: u32::try_from(span.byte_offset().unwrap_or(0)).unwrap_or(u32::MAX),
+        len: u32::try_from(span.byte_len().unwrap_or(0)).unwrap_or(0),
+    }
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn offset_of(text: &str, line: u64, column: u64) -> Option<usize> {
+    let line = usize::try_from(line).ok()?.checked_sub(1)?;
+    let column = usize::try_from(column).ok()?.saturating_sub(1);
+    let start = if line == 0 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 1)?.0 + 1
+    };
+    let rest = &text[start..];
+    let end = rest.find('\n').unwrap_or(rest.len());
+    Some(
+        start
+            + rest[..end]
+                .char_indices()
+                .nth(column)
+                .map_or(end, |(i, _)| i),
+    )
+}
+
 fn convert(raw: Spanned<Raw>, file: FileId) -> Node {
-    let loc = loc_of(&raw.referenced, file);
+    let loc = span_of(&raw.referenced, file);
     let value = match raw.value {
         Raw::Null => Value::Null,
         Raw::Bool(b) => Value::Bool(b),
@@ -147,7 +240,7 @@ fn convert(raw: Spanned<Raw>, file: FileId) -> Node {
                 .map(|(k, v)| {
                     let key = Key {
                         name: k.value,
-                        loc: loc_of(&k.referenced, file),
+                        loc: span_of(&k.referenced, file),
                     };
                     (key, convert(v, file))
                 })
@@ -253,6 +346,8 @@ impl<'de> Visitor<'de> for RawVisitor {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
     use crate::source::Sources;
 
@@ -288,6 +383,49 @@ mod tests {
         );
         assert!(!err.message.contains("DuplicateKeyPolicy"));
         assert_eq!(err.primary.as_ref().unwrap().loc.start, 23);
+    }
+
+    // See: issue 10, should-fix: messages quoted the parser's internals, or
+    // put the caret at 1:1.
+    #[test]
+    fn errors_say_what_is_wrong_where_without_the_parser_s_internals() {
+        let err = parse("- a: 1\n---\n- b: 2\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "invalid YAML: a file holds one YAML document, and this one starts another (`---`)"
+        );
+        let err = parse("a: [1, 2\nb: 3\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "invalid YAML: illegal placement of ':' indicator"
+        );
+        assert_eq!(
+            err.primary.as_ref().unwrap().loc.start,
+            10,
+            "line 2, column 2"
+        );
+        let err = parse("a: &x 1\nb: *y\n").unwrap_err();
+        assert_eq!(err.message, "invalid YAML: alias references unknown anchor");
+        assert_eq!(err.primary.as_ref().unwrap().loc.start, 11);
+    }
+
+    // See: issue 10, should-fix: a 600-byte alias bomb cost 516 MB and 6 s.
+    #[test]
+    fn an_alias_bomb_is_refused_early() {
+        let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..10 {
+            let prev = format!("*a{}", i - 1);
+            let _ = writeln!(text, "a{i}: &a{i} [{}]", vec![prev; 9].join(", "));
+        }
+        assert!(text.len() < 700);
+        let err = parse(&text).unwrap_err();
+        assert!(
+            err.message.starts_with(
+                "invalid YAML: the file's aliases (`*name`) copy more than 100000 values"
+            ),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
