@@ -211,6 +211,11 @@ pub(crate) struct BuildArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub(crate) jobs: Option<usize>,
+
+    /// Do not flush what is written to the disk before publishing it (faster;
+    /// a power loss may then publish a tree with empty files).
+    #[arg(long)]
+    pub(crate) no_fsync: bool,
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::app::{Context, Error, Status};
 use crate::cli::BuildArgs;
 use crate::load::Loaded;
-use crate::output::{Inputs, Summary, WriteProgress, publish, unchanged};
+use crate::output::{Durability, Inputs, Summary, WriteProgress, publish, unchanged};
 use crate::plan::{Progress, plan};
 use crate::requests::{Request, read_requests};
 use crate::space::Space;
@@ -102,7 +102,12 @@ pub(crate) fn run(ctx: Context, args: &BuildArgs) -> Result<Status, Error> {
     let plan = plan(&space, &bar);
     bar.finish();
     let bar = Bar::new("writing");
-    let summary = publish(&plan, &out, &inputs, &bar)?;
+    let durability = if args.no_fsync {
+        Durability::Skip
+    } else {
+        Durability::Flush
+    };
+    let summary = publish(&plan, &out, &inputs, durability, &bar)?;
     bar.finish();
     report(
         &out,

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::app::Error;
 use crate::plan::Plan;
 
+use super::durable::Durability;
 use super::manifest;
 
 /// The blobs of one plan's bodies. Hard links are limited per file (65,000 on
@@ -19,16 +20,18 @@ use super::manifest;
 pub(super) struct Blobs<'p> {
     dir: PathBuf,
     plan: &'p Plan,
+    durability: Durability,
     /// Per body: the shard new links go to.
     shard: Vec<AtomicU32>,
     grow: Mutex<()>,
 }
 
 impl<'p> Blobs<'p> {
-    pub(super) fn new(dir: PathBuf, plan: &'p Plan) -> Self {
+    pub(super) fn new(dir: PathBuf, plan: &'p Plan, durability: Durability) -> Self {
         Blobs {
             dir,
             plan,
+            durability,
             shard: (0..plan.bodies.len()).map(|_| AtomicU32::new(0)).collect(),
             grow: Mutex::new(()),
         }
@@ -56,7 +59,14 @@ impl<'p> Blobs<'p> {
             std::process::id(),
             std::thread::current().id()
         ));
-        std::fs::write(&tmp, &self.plan.body(body).bytes).map_err(|e| Error::write(&tmp, e))?;
+        let write = || -> std::io::Result<std::fs::File> {
+            let mut f = std::fs::File::create(&tmp)?;
+            std::io::Write::write_all(&mut f, &self.plan.body(body).bytes)?;
+            Ok(f)
+        };
+        let file = write().map_err(|e| Error::write(&tmp, e))?;
+        self.durability.file(&file, &tmp)?;
+        drop(file);
         // Link rather than rename: renaming over a blob another thread just
         // made would unlink the inode it may be linking from, and Linux
         // refuses to link an inode with no links left (ENOENT).

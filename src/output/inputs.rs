@@ -37,20 +37,24 @@ pub(super) fn record(
     inputs: &Inputs,
     generation: u64,
     summary: &Summary,
+    durability: super::Durability,
 ) -> Result<(), Error> {
     let path = state.join(NAME);
     let tmp = state.join(format!("{NAME}.tmp"));
     // A new file, never one a symbolic link points at.
     let _ = std::fs::remove_file(&tmp);
-    let write = || {
+    let write = || -> std::io::Result<std::fs::File> {
         let mut f = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        std::io::Write::write_all(&mut f, line(&inputs.digest, generation, summary).as_bytes())
+        std::io::Write::write_all(&mut f, line(&inputs.digest, generation, summary).as_bytes())?;
+        Ok(f)
     };
-    write().map_err(|e| Error::write(&tmp, e))?;
-    std::fs::rename(&tmp, &path).map_err(|e| Error::write(&path, e))
+    let file = write().map_err(|e| Error::write(&tmp, e))?;
+    durability.file(&file, &tmp)?;
+    std::fs::rename(&tmp, &path).map_err(|e| Error::write(&path, e))?;
+    durability.dir(state)
 }
 
 /// When the tree published at `out` was built from `inputs`: what it holds
@@ -113,7 +117,14 @@ mod tests {
             bytes: 300,
             ..Summary::default()
         };
-        record(&state, &inputs, 3, &summary).unwrap();
+        record(
+            &state,
+            &inputs,
+            3,
+            &summary,
+            crate::output::Durability::Flush,
+        )
+        .unwrap();
         let same = unchanged(&out, &inputs).unwrap().expect("unchanged");
         assert_eq!(
             (same.files, same.distinct, same.bytes, same.written),
@@ -122,7 +133,14 @@ mod tests {
         assert_eq!(unchanged(&out, &Inputs { digest: [8; 32] }).unwrap(), None);
         // A record of another generation (the tree was rolled back, or
         // published by a build that did not record) does not count.
-        record(&state, &inputs, 2, &summary).unwrap();
+        record(
+            &state,
+            &inputs,
+            2,
+            &summary,
+            crate::output::Durability::Flush,
+        )
+        .unwrap();
         assert_eq!(unchanged(&out, &inputs).unwrap(), None);
     }
 }

@@ -26,11 +26,13 @@
 //! servers do by default; `cp -rL`, `rsync -aL`).
 
 mod blobs;
+mod durable;
 mod inputs;
 pub(crate) mod manifest;
 mod state;
 mod subtrees;
 
+pub(crate) use durable::Durability;
 pub(crate) use inputs::{Inputs, unchanged};
 
 use std::collections::HashSet;
@@ -147,9 +149,13 @@ fn compare(plan: &Plan, manifest: &Path) -> Result<(u64, u64), Error> {
 }
 
 /// Creates every directory under `root` that `paths` (relative, `/`-separated)
-/// need, each once, parents first.
-fn make_dirs<'a>(root: &Path, paths: impl IntoIterator<Item = &'a str>) -> Result<(), Error> {
+/// need, each once, parents first; returns them.
+fn make_dirs<'a>(
+    root: &Path,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<&'a str>, Error> {
     let mut made: HashSet<&str> = HashSet::new();
+    let mut order: Vec<&str> = Vec::new();
     let mut last: Option<&str> = None;
     for path in paths {
         let Some((dir, _)) = path.rsplit_once('/') else {
@@ -173,9 +179,10 @@ fn make_dirs<'a>(root: &Path, paths: impl IntoIterator<Item = &'a str>) -> Resul
                 Err(e) => return Err(Error::write(&p, e)),
             }
             made.insert(d);
+            order.push(d);
         }
     }
-    Ok(())
+    Ok(order)
 }
 
 /// Counts the files placed and reports progress.
@@ -259,6 +266,7 @@ pub(crate) fn publish(
     plan: &Plan,
     out: &Path,
     inputs: &Inputs,
+    durability: Durability,
     progress: &dyn WriteProgress,
 ) -> Result<Summary, Error> {
     let started = Instant::now();
@@ -293,7 +301,7 @@ pub(crate) fn publish(
         && summary.written == 0
         && removed == 0
     {
-        inputs::record(&state, inputs, g, &summary)?;
+        inputs::record(&state, inputs, g, &summary, durability)?;
         summary.seconds = started.elapsed().as_secs_f64();
         return Ok(summary);
     }
@@ -307,16 +315,16 @@ pub(crate) fn publish(
     std::fs::create_dir(&staging).map_err(|e| Error::write(&staging, e))?;
     let store = state.join(subtrees::STORE);
     let layout = Layout::of(plan);
-    let blobs = Blobs::new(state.join("blobs"), plan);
+    let blobs = Blobs::new(state.join("blobs"), plan, durability);
     let counter = Counter {
         done: AtomicU64::new(0),
         total: plan.files.len() as u64,
         progress,
     };
     // The subtrees first, then the top part that links to them.
-    subtrees::fill_store(&store, plan, &layout, &blobs, &counter)?;
+    subtrees::fill_store(&store, plan, &layout, &blobs, &counter, durability)?;
     let top = || layout.top.iter().map(|&i| plan.files[i].0.as_str());
-    make_dirs(
+    let top_dirs = make_dirs(
         &staging,
         top().chain(layout.subtrees.iter().map(|s| s.path(plan))),
     )?;
@@ -337,19 +345,30 @@ pub(crate) fn publish(
         }),
     )
     .map_err(|e| Error::write(&manifest_path, e))?;
+    // Everything the generation needs is on the disk before it is published.
+    durability.file_at(&manifest_path)?;
+    durability.file_at(&staging.join(subtrees::LIST))?;
+    durability.dirs(&staging, top_dirs)?;
+    durability.dir(&state.join("blobs"))?;
 
     // The switch: rename the finished generation into place, then point
     // `out` at it with one atomic rename of a fresh symlink.
     let final_dir = generation_dir(&state, next);
     std::fs::rename(&staging, &final_dir).map_err(|e| Error::write(&final_dir, e))?;
+    durability.dir(&state)?;
     let state_name = state.file_name().unwrap_or_default();
     let target = Path::new(state_name).join(format!("gen-{next}"));
     let link_tmp = link_tmp(out);
     let _ = std::fs::remove_file(&link_tmp);
     symlink(&target, &link_tmp).map_err(|e| Error::write(&link_tmp, e))?;
     std::fs::rename(&link_tmp, out).map_err(|e| Error::write(out, e))?;
+    durability.dir(
+        out.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    )?;
     summary.generation = Some(next);
-    inputs::record(&state, inputs, next, &summary)?;
+    inputs::record(&state, inputs, next, &summary, durability)?;
 
     // Keep the generation just replaced (requests may still be reading it;
     // it also allows a rollback); remove older ones, then the subtrees and
@@ -530,7 +549,7 @@ pub(super) mod tests {
             ("cinder-manifest.tsv", "a file cinder writes there"),
         ] {
             let plan = plan(&[("cinder-empty.xml", ""), (bad, "x")]);
-            let err = publish(&plan, &out, &NO_INPUTS, &Silent).unwrap_err();
+            let err = publish(&plan, &out, &NO_INPUTS, Durability::Flush, &Silent).unwrap_err();
             let msg = err.to_string();
             assert!(msg.starts_with("refusing to publish"), "{msg}");
             assert!(msg.contains(why), "{bad}: {msg}");
@@ -542,7 +561,7 @@ pub(super) mod tests {
         }
         let mut twice = plan(&[("a/x.xml", "1")]);
         twice.files.push(twice.files[0].clone());
-        let msg = publish(&twice, &out, &NO_INPUTS, &Silent)
+        let msg = publish(&twice, &out, &NO_INPUTS, Durability::Flush, &Silent)
             .unwrap_err()
             .to_string();
         assert!(msg.contains("`a/x.xml`, twice"), "{msg}");
@@ -553,7 +572,7 @@ pub(super) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let state = dir.path().join(".public.cinder");
-        let first = publish(&site("a"), &out, &NO_INPUTS, &Silent).unwrap();
+        let first = publish(&site("a"), &out, &NO_INPUTS, Durability::Flush, &Silent).unwrap();
         assert_eq!(first.generation, Some(1));
         // 901 files and 13 directories: the cut is at `update/LOCALE` (at
         // `update`, one subtree would hold them all), where `de` and `en`
@@ -575,7 +594,7 @@ pub(super) mod tests {
         assert_eq!(store(&state), gen1);
 
         // Nothing changed: nothing written.
-        let again = publish(&site("a"), &out, &NO_INPUTS, &Silent).unwrap();
+        let again = publish(&site("a"), &out, &NO_INPUTS, Durability::Flush, &Silent).unwrap();
         assert_eq!((again.generation, again.written), (None, 0));
 
         // A generation published before subtrees (no list) may use any of
@@ -584,7 +603,7 @@ pub(super) mod tests {
         std::fs::remove_file(state.join("gen-1").join(subtrees::LIST)).unwrap();
         let unfinished = state.join(subtrees::STORE).join("tmp-1-abc");
         std::fs::create_dir_all(unfinished.join("x")).unwrap();
-        let second = publish(&site("b"), &out, &NO_INPUTS, &Silent).unwrap();
+        let second = publish(&site("b"), &out, &NO_INPUTS, Durability::Flush, &Silent).unwrap();
         assert_eq!((second.generation, second.written), (Some(2), 1));
         assert!(!unfinished.exists());
         let gen2 = listed(&state.join("gen-2"));
@@ -592,7 +611,7 @@ pub(super) mod tests {
         assert!(gen2.contains(&de), "the unchanged subtree is reused");
         assert_eq!(store(&state), &gen1 | &gen2);
 
-        let third = publish(&site("c"), &out, &NO_INPUTS, &Silent).unwrap();
+        let third = publish(&site("c"), &out, &NO_INPUTS, Durability::Flush, &Silent).unwrap();
         assert_eq!(third.generation, Some(3));
         assert!(!state.join("gen-1").exists());
         let gen3 = listed(&state.join("gen-3"));

@@ -23,6 +23,7 @@ use crate::app::Error;
 use crate::plan::Plan;
 
 use super::blobs::Blobs;
+use super::durable::Durability;
 use super::{Counter, make_dirs, manifest, remove_tree, symlink};
 
 /// The store's directory, in the state directory.
@@ -184,6 +185,7 @@ pub(super) fn fill_store(
     layout: &Layout,
     blobs: &Blobs<'_>,
     counter: &Counter<'_>,
+    durability: Durability,
 ) -> Result<u64, Error> {
     // One subtree per distinct hash, with how many files it stands for.
     let mut order: Vec<usize> = (0..layout.subtrees.len()).collect();
@@ -200,16 +202,23 @@ pub(super) fn fill_store(
     let made: Vec<bool> = distinct
         .par_iter()
         .map(|(s, files)| {
-            let made = make_subtree(store, plan, s, blobs)?;
+            let made = make_subtree(store, plan, s, blobs, durability)?;
             counter.add(*files);
             Ok::<bool, Error>(made)
         })
         .collect::<Result<_, _>>()?;
+    durability.dir(store)?;
     Ok(made.iter().filter(|m| **m).count() as u64)
 }
 
 /// Makes one store entry unless it exists; returns whether it made it.
-fn make_subtree(store: &Path, plan: &Plan, s: &Subtree, blobs: &Blobs<'_>) -> Result<bool, Error> {
+fn make_subtree(
+    store: &Path,
+    plan: &Plan,
+    s: &Subtree,
+    blobs: &Blobs<'_>,
+    durability: Durability,
+) -> Result<bool, Error> {
     let name = manifest::hex(&s.hash);
     let entry = store.join(&name);
     match std::fs::symlink_metadata(&entry) {
@@ -229,11 +238,12 @@ fn make_subtree(store: &Path, plan: &Plan, s: &Subtree, blobs: &Blobs<'_>) -> Re
         std::fs::create_dir(&tmp).map_err(|e| Error::write(&tmp, e))?;
     }
     let files = s.files(plan);
-    make_dirs(&tmp, files.iter().map(|(p, _)| &p[s.prefix + 1..]))?;
+    let dirs = make_dirs(&tmp, files.iter().map(|(p, _)| &p[s.prefix + 1..]))?;
     files
         .par_iter()
         .with_min_len(64)
         .try_for_each(|(path, body)| blobs.link(*body, &tmp.join(&path[s.prefix + 1..])))?;
+    durability.dirs(&tmp, dirs)?;
     if let Err(e) = std::fs::rename(&tmp, &entry) {
         // Only an entry that appeared meanwhile (it is complete) is fine.
         if std::fs::symlink_metadata(&entry).is_err() {
