@@ -216,6 +216,16 @@ pub(crate) struct BuildArgs {
     /// a power loss may then publish a tree with empty files).
     #[arg(long)]
     pub(crate) no_fsync: bool,
+
+    /// Refuse to write a tree of more files than this (a site from a pull
+    /// request cannot raise it).
+    #[arg(long, value_name = "N", default_value_t = crate::plan::HardLimits::FILES)]
+    pub(crate) max_files: u64,
+
+    /// Refuse to write a tree of more directories than this, counted as a
+    /// server sees them (a site from a pull request cannot raise it).
+    #[arg(long, value_name = "N", default_value_t = crate::plan::HardLimits::DIRECTORIES)]
+    pub(crate) max_directories: u64,
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,7 @@ use crate::app::{Context, Error, Status};
 use crate::cli::BuildArgs;
 use crate::load::Loaded;
 use crate::output::{Durability, Inputs, Summary, WriteProgress, publish, unchanged};
-use crate::plan::{Progress, plan};
+use crate::plan::{HardLimits, Progress, plan};
 use crate::requests::{Request, read_requests};
 use crate::space::Space;
 
@@ -101,6 +101,17 @@ pub(crate) fn run(ctx: Context, args: &BuildArgs) -> Result<Status, Error> {
     let bar = Bar::new("planning");
     let plan = plan(&space, &bar);
     bar.finish();
+    let limits = HardLimits {
+        files: args.max_files,
+        directories: args.max_directories,
+    };
+    if let Some(why) = limits.exceeded(plan.size()) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: not building: {why}; nothing was written. `cinder check` names the releases over the site's budget (`large-release`); if a tree this large is meant, raise the limit on the command line"
+        );
+        return Ok(Status::Findings);
+    }
     let bar = Bar::new("writing");
     let durability = if args.no_fsync {
         Durability::Skip

@@ -61,6 +61,7 @@ codes! {
     UnknownHashFunction => "unknown-hash-function", "a hashFunction clients cannot check a download with (not sha1, sha256, sha384 or sha512)";
     UrlScheme => "url-scheme", "a URL that reaches clients is not `http:` or `https:` (a `javascript:` or `file:` URL, say)";
     CaseCollision => "case-collision", "values of one parameter differ only by case, so their directories are one on case-insensitive file systems";
+    LargeRelease => "large-release", "a release lists more builds (platforms times locales) than `limits.builds-per-release` in cinder.yml allows; each is a subtree of every update route";
     // Time
     Expired => "expired", "something a release depends on (a signing certificate, ...) has expired as of the time checked";
     ExpiresSoon => "expires-soon", "something a release depends on expires within `check --horizon` of the time checked";
@@ -86,6 +87,7 @@ impl Code {
                 | Code::MalformedHash
                 | Code::MalformedSize
                 | Code::CaseCollision
+                | Code::LargeRelease
                 | Code::UnknownHashFunction
                 | Code::UrlScheme
         )

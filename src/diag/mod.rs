@@ -275,6 +275,19 @@ fn join_ticked<S: AsRef<str>>(items: &[S], word: &str) -> String {
     }
 }
 
+/// 12345678 as "12,345,678".
+pub(crate) fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,9 @@ use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::engine::version::PinVersion;
 use std::path::PathBuf;
 
-use crate::model::config::{Allowlist, Config, Domain, DomainRule, PathRule, Pin, Shutoff, Values};
+use crate::model::config::{
+    Allowlist, Config, Domain, DomainRule, Limits, PathRule, Pin, Shutoff, Values,
+};
 use crate::model::route::{Param, Route, parse_template, recognise};
 use crate::model::rule::Target;
 use crate::source::{Node, Value};
@@ -27,6 +29,7 @@ pub(crate) const CONFIG_FIELDS: &[&str] = &[
     "observed-requests",
     "output",
     "cache-control",
+    "limits",
 ];
 
 pub(crate) fn load_config(
@@ -144,8 +147,32 @@ pub(crate) fn load_config(
             config.cache_control = cc;
         }
     }
+    if let Some(n) = f.value("limits") {
+        config.limits = limits(n, diags);
+    }
     f.finish(CONFIG_FIELDS, diags);
     config
+}
+
+/// `limits:`: budgets, each a positive integer.
+fn limits(node: &Node, diags: &mut Diagnostics) -> Limits {
+    let mut limits = Limits::default();
+    let Some(mut f) = Fields::new(node, "limits", diags) else {
+        return limits;
+    };
+    if let Some(n) = f.value("builds-per-release")
+        && let Some(i) = fields::integer(n, "builds-per-release", diags)
+    {
+        match u64::try_from(i) {
+            Ok(v) if v > 0 => limits.builds_per_release = v,
+            _ => diags.push(
+                fields::invalid(n, format!("`builds-per-release` is {i}"), "not a positive number")
+                    .help(format!("write the number of builds one release may list, e.g. `builds-per-release: {}` (the default)", Limits::BUILDS_PER_RELEASE)),
+            ),
+        }
+    }
+    f.finish(&["builds-per-release"], diags);
+    limits
 }
 
 /// A path the site names (where to build, observed requests) must stay

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics, thousands};
 use crate::model::Site;
 use crate::model::release::{AddonPlatform, Addons, Blob, FileUrls, Platform, SuperBlob};
 use crate::model::scalar::Scalar;
@@ -17,7 +17,52 @@ pub(crate) fn check(site: &Site, scheduled_releases: &[String], diags: &mut Diag
     unreachable_releases(site, scheduled_releases, diags);
     for release in &site.releases {
         files(site, release, diags);
+        size(site, release, diags);
     }
+}
+
+/// A release over the site's budget of builds: each (platform, locale) is
+/// a subtree of every update route, with a directory per channel and per
+/// value of the parameters below, so 5,000 locales make a million
+/// directories where a Firefox release has about a hundred.
+fn size(site: &Site, release: &crate::model::release::Release, diags: &mut Diagnostics) {
+    let Blob::App(app) = &release.blob else {
+        return;
+    };
+    let budget = site.config.limits.builds_per_release;
+    let locales = |bt: &str| {
+        app.platform_data(bt)
+            .and_then(|d| d.locales.as_ref())
+            .map_or(0, |l| l.len() as u64)
+    };
+    let builds: u64 = app.platforms.keys().map(|bt| locales(bt)).sum();
+    if builds <= budget {
+        return;
+    }
+    let (widest, data) = app
+        .platforms
+        .iter()
+        .filter_map(|(bt, p)| match p {
+            Platform::Build(data) => Some((bt, data)),
+            Platform::Alias { .. } => None,
+        })
+        .max_by_key(|(bt, _)| locales(bt))
+        .expect("a release with builds has a platform with locales");
+    diags.push(
+        Diagnostic::warning(
+            Code::LargeRelease,
+            format!(
+                "release `{}` lists {} builds (a platform and a locale each), over the site's budget of {} per release: each build is a subtree of every update route, with a directory per channel and per value of the parameters below it",
+                release.name,
+                thousands(builds),
+                thousands(budget),
+            ),
+        )
+        .at(data.loc, format!("`{widest}` alone has {} locales", thousands(locales(widest))))
+        .help(format!(
+            "if the release is meant to be this large, raise the budget in cinder.yml: `limits: {{builds-per-release: {builds}}}`; `cinder build` refuses a tree over its own limits (`--max-files`, `--max-directories`)"
+        )),
+    );
 }
 
 fn unreachable_releases(site: &Site, scheduled: &[String], diags: &mut Diagnostics) {

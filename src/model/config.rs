@@ -28,6 +28,8 @@ pub(crate) struct Config {
     pub(crate) output: PathBuf,
     /// The Cache-Control header served with every answer.
     pub(crate) cache_control: String,
+    /// Budgets a change to the site should stay within (`check` warns above them).
+    pub(crate) limits: Limits,
 }
 
 impl Default for Config {
@@ -43,6 +45,30 @@ impl Default for Config {
             observed_requests: Vec::new(),
             output: PathBuf::from("public"),
             cache_control: "public, max-age=90".to_owned(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Budgets of `cinder.yml`'s `limits:`: how large one change may make the
+/// tree before `check` asks whether it is meant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Limits {
+    /// Builds (a platform and a locale each, aliases included) one release
+    /// may list: each is a subtree of every update route.
+    pub(crate) builds_per_release: u64,
+}
+
+impl Limits {
+    /// About twice a Firefox release (some 100 locales on a dozen platforms
+    /// and aliases).
+    pub(crate) const BUILDS_PER_RELEASE: u64 = 3_000;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            builds_per_release: Limits::BUILDS_PER_RELEASE,
         }
     }
 }

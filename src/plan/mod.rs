@@ -6,6 +6,7 @@
 
 mod bodies;
 mod group;
+mod size;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -14,6 +15,8 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::space::{Entry, Space, Variant};
+
+pub(crate) use size::HardLimits;
 
 use bodies::Bodies;
 use group::{Group, Renderings, Worker};

@@ -44,6 +44,20 @@ pub(crate) struct Config {
     /// The Cache-Control header served with every answer. Default `public, max-age=90`.
     #[schemars(rename = "cache-control")]
     cache_control: Option<NonEmpty>,
+    /// Budgets a change should stay within: `cinder check` warns above them
+    /// (`large-release`), so that a pull request that would grow the tree
+    /// by orders of magnitude is noticed in review.
+    limits: Option<Limits>,
+}
+
+/// Budgets of the site (`check` warns above them).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub(crate) struct Limits {
+    /// Builds (a platform, alias or not, and a locale each) one release may
+    /// list; each is a subtree of every update route. Default 3000.
+    #[schemars(rename = "builds-per-release", range(min = 1))]
+    builds_per_release: Option<u64>,
 }
 
 /// A value that becomes a directory name in the tree: not empty, not `.` or

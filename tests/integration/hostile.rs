@@ -771,3 +771,129 @@ fn init_force_keeps_the_repository_and_replaces_the_site() {
     s.run(&["check", "--deny-warnings", "--site", "site"])
         .code(0);
 }
+
+// Should fix: one release cannot grow the tree by orders of magnitude
+// unnoticed (5,000 locales made a million directories).
+
+/// MyBrowser 1.0 with `n` more locales (`x-{prefix}0000`, ...) on each of
+/// its two platforms.
+fn with_locales(s: &Scratch, n: usize, prefix: &str) {
+    use std::fmt::Write as _;
+    let locale = "        completes:\n          - {from: \"*\", filesize: 60000000, hashValue: 1f40fc92da241694750979ee6cf582f2d5d7d28e18335de05abc54d0560e0f5302860c652bf08d560252aa5e74210546f369fbbbce8c12cfc7957b2652fe9a75}\n";
+    let mut more = String::new();
+    for i in 0..n {
+        let _ = write!(more, "      x-{prefix}{i:04}:\n{locale}");
+    }
+    edit(
+        s,
+        "site/releases/MyBrowser-1.0.yml",
+        "\n      en-US:\n",
+        &format!("\n{more}      en-US:\n"),
+    );
+}
+
+/// A report's words, one space apart, without the frame of the diagnostics
+/// (so that messages can be matched however they were wrapped).
+fn words(stderr: &str) -> String {
+    stderr
+        .split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn a_release_over_the_budget_of_builds_warns() {
+    let s = site();
+    with_locales(&s, 5, "a");
+    append(&s, "site/cinder.yml", "limits: {builds-per-release: 11}\n");
+    let out = s.run(&["check", "--site", "site"]).code(0);
+    assert_eq!(
+        code_lines(&out.stderr, "large-release"),
+        1,
+        "{}",
+        out.stderr
+    );
+    for expected in [
+        "release `MyBrowser-1.0` lists 12 builds (a platform and a locale each), over the site's budget of 11 per release",
+        "releases/MyBrowser-1.0.yml:",
+        "alone has 6 locales",
+        "`limits: {builds-per-release: 12}`",
+    ] {
+        assert!(
+            words(&out.stderr).contains(expected),
+            "{expected}\n{}",
+            out.stderr
+        );
+    }
+    s.run(&["check", "--deny-warnings", "--site", "site"])
+        .code(1);
+    edit(
+        &s,
+        "site/cinder.yml",
+        "builds-per-release: 11",
+        "builds-per-release: 12",
+    );
+    let out = s
+        .run(&["check", "--deny-warnings", "--site", "site"])
+        .code(0);
+    assert!(!out.stderr.contains("large-release"), "{}", out.stderr);
+}
+
+#[test]
+fn the_default_budget_of_builds_is_three_thousand() {
+    let s = site();
+    with_locales(&s, 1_499, "a");
+    let out = s
+        .run(&["check", "--deny-warnings", "--site", "site"])
+        .code(0);
+    assert!(!out.stderr.contains("large-release"), "{}", out.stderr);
+    with_locales(&s, 1, "b");
+    let out = s.run(&["check", "--site", "site"]).code(0);
+    assert!(
+        words(&out.stderr).contains("lists 3,002 builds (a platform and a locale each), over the site's budget of 3,000 per release"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn the_budget_of_builds_is_a_positive_number() {
+    let s = site();
+    append(&s, "site/cinder.yml", "limits: {builds-per-release: 0}\n");
+    refused(&s, "cinder.yml:", "`builds-per-release` is 0");
+    edit(&s, "site/cinder.yml", "builds-per-release: 0", "builds: 10");
+    refused(&s, "cinder.yml:", "unknown field `builds` in limits");
+}
+
+#[test]
+fn a_tree_over_the_hard_limits_is_not_written() {
+    let s = site();
+    with_locales(&s, 3, "a");
+    let before = all_paths(s.path());
+    for (flag, n, message) in [
+        (
+            "--max-directories",
+            "100",
+            "directories, over the limit of 100 (`--max-directories`)",
+        ),
+        (
+            "--max-files",
+            "10",
+            "files, over the limit of 10 (`--max-files`)",
+        ),
+    ] {
+        let out = s.run(&["build", flag, n, "--site", "site"]).code(1);
+        assert!(
+            out.stderr
+                .contains("error: not building: the tree would hold"),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains(message), "{}", out.stderr);
+        assert!(out.stderr.contains("nothing was written"), "{}", out.stderr);
+        assert_eq!(all_paths(s.path()), before, "the build wrote something");
+    }
+    let out = s.run(&["build", "--site", "site"]).code(0);
+    assert!(out.stderr.contains("built "), "{}", out.stderr);
+}
