@@ -33,4 +33,6 @@ mod yaml_out;
 
 pub use app::run;
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod testing;
