@@ -32,6 +32,8 @@ pub(crate) enum Error {
     Write { path: PathBuf, source: io::Error },
     #[error(transparent)]
     NotASite(#[from] crate::load::NotASite),
+    #[error(transparent)]
+    Publish(Box<crate::publish::Error>),
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]
@@ -50,6 +52,15 @@ impl Error {
         Error::Write {
             path: path.into(),
             source,
+        }
+    }
+}
+
+impl From<crate::publish::Error> for Error {
+    fn from(e: crate::publish::Error) -> Error {
+        match e {
+            crate::publish::Error::Local(e) => e,
+            e => Error::Publish(Box::new(e)),
         }
     }
 }
@@ -84,6 +95,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Import(ImportCommand::Balrog(args)) => cmd::import::run(ctx, &args),
         Command::Build(args) => cmd::build::run(ctx, &args),
         Command::Serve(args) => cmd::serve::run(ctx, &args),
+        Command::Publish(args) => cmd::publish::run(ctx, &args),
         Command::Explain(args) => cmd::explain::run(ctx, &args),
         Command::Diff(args) => cmd::diff::run(ctx, &args),
         Command::NextChange(args) => cmd::check::next_change(ctx, &args),

@@ -48,6 +48,22 @@ pub(crate) enum Command {
     /// Serve a built tree locally, routed as the generated server configurations route it.
     Serve(ServeArgs),
 
+    /// Publish a built tree to object storage or a directory, moving only what changed.
+    ///
+    /// DEST is `s3://BUCKET[/PREFIX]` (AWS S3; R2, MinIO, Ceph and other
+    /// S3-compatible stores with --endpoint or AWS_ENDPOINT_URL),
+    /// `gs://BUCKET[/PREFIX]`, `az://CONTAINER[/PREFIX]`, or a local
+    /// directory (plain files, symlinks resolved). Credentials and region come
+    /// from the provider's environment variables (AWS_ACCESS_KEY_ID, ...).
+    ///
+    /// Only files that are new or whose SHA-256 differs from the manifest the
+    /// last publish left at DEST are uploaded, fallback answers after the
+    /// answers that take precedence over them, then the manifest; objects the
+    /// tree no longer has are deleted last. One publish at a time holds a
+    /// lease on DEST; one that stops mid-way is completed by the next.
+    /// --verify exits 1 when DEST differs from the tree.
+    Publish(PublishArgs),
+
     /// Explain an answer: each rule of the product and whether it matched,
     /// the release chosen and why, the patches offered or dropped.
     Explain(ExplainArgs),
@@ -110,6 +126,56 @@ pub(crate) struct ServeArgs {
     /// Request URLs seen in the wild that the build was given with `--requests`.
     #[arg(long, value_name = "FILE")]
     pub(crate) requests: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PublishArgs {
+    /// The site's directory (for its routes, Cache-Control and output directory).
+    #[arg(long, value_name = "DIR", default_value = ".", env = "CINDER_SITE")]
+    pub(crate) site: PathBuf,
+
+    /// The built tree (default: the site's `output`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: Option<PathBuf>,
+
+    /// Where to publish: s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX],
+    /// az://CONTAINER[/PREFIX], or a local directory.
+    #[arg(value_name = "DEST")]
+    pub(crate) dest: String,
+
+    /// The object store's endpoint, instead of the provider's or
+    /// AWS_ENDPOINT_URL's (http:// is allowed, for local servers).
+    #[arg(long, value_name = "URL")]
+    pub(crate) endpoint: Option<String>,
+
+    /// Requests at once.
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub(crate) jobs: usize,
+
+    /// Print what would be uploaded and deleted, in order; change nothing.
+    #[arg(long, conflicts_with = "verify")]
+    pub(crate) dry_run: bool,
+
+    /// Compare DEST with the tree and print what is missing, different or
+    /// unexpected; change nothing. Exits 1 when anything is.
+    #[arg(long, conflicts_with_all = ["repair", "adopt"])]
+    pub(crate) verify: bool,
+
+    /// Compare DEST with the tree first (as --verify), and rewrite or
+    /// delete whatever differs, as well as what changed.
+    #[arg(long)]
+    pub(crate) repair: bool,
+
+    /// Take over objects at DEST that no publish of cinder accounts for
+    /// (DEST was filled by another tool): rewrite those the tree has,
+    /// delete the others.
+    #[arg(long)]
+    pub(crate) adopt: bool,
+
+    /// When another publish holds DEST's lease, wait up to this long (`30s`,
+    /// `10m`) for it instead of refusing at once.
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) wait: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,6 +17,7 @@ mod load;
 mod model;
 mod output;
 mod plan;
+mod publish;
 mod render;
 mod requests;
 mod respond;

@@ -93,3 +93,20 @@ pub(crate) fn inner(body: &str) -> Vec<&str> {
     assert_eq!(lines.last(), Some(&"</updates>"), "{body}");
     lines[2..lines.len() - 1].to_vec()
 }
+
+/// A route of `template` serving every product (as `cinder.yml` would give it).
+pub(crate) fn route_space(template: &str) -> crate::space::RouteSpace {
+    use crate::model::route::{Route, parse_template, recognise};
+    let segments = parse_template(template).expect("a valid template");
+    crate::space::RouteSpace {
+        route: Route {
+            template: template.to_owned(),
+            balrog: recognise(&segments),
+            segments,
+            products: Vec::new(),
+            fixed: std::collections::BTreeMap::new(),
+            loc: crate::source::Loc::NONE,
+        },
+        products: Vec::new(),
+    }
+}

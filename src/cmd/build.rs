@@ -1,64 +1,19 @@
 //! `cinder build`: plan the tree and publish it.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
-use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 
 use crate::app::{Context, Error, Status};
 use crate::cli::BuildArgs;
+use crate::cmd::bar::Bar;
+use crate::cmd::human_bytes;
 use crate::load::Loaded;
-use crate::output::{Durability, Inputs, Summary, WriteProgress, publish, unchanged};
-use crate::plan::{HardLimits, Progress, plan};
+use crate::output::{Durability, Inputs, Summary, publish, unchanged};
+use crate::plan::{HardLimits, plan};
 use crate::requests::{Request, read_requests};
 use crate::space::Space;
-
-/// A progress bar on a terminal, nothing elsewhere.
-struct Bar(Option<ProgressBar>);
-
-impl Bar {
-    fn new(what: &str) -> Bar {
-        if !std::io::stderr().is_terminal() {
-            return Bar(None);
-        }
-        let bar = ProgressBar::new(0);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{prefix:>9} [{bar:30}] {human_pos}/{human_len} ({per_sec}, {eta} left)",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        bar.set_prefix(what.to_owned());
-        Bar(Some(bar))
-    }
-
-    fn update(&self, done: u64, total: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_length(total);
-            bar.set_position(done);
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-impl Progress for Bar {
-    fn planned(&self, done: u64, total: u64) {
-        self.update(done, total);
-    }
-}
-
-impl WriteProgress for Bar {
-    fn wrote(&self, done: u64, total: u64) {
-        self.update(done, total);
-    }
-}
 
 pub(crate) fn run(ctx: Context, args: &BuildArgs) -> Result<Status, Error> {
     if let Some(jobs) = args.jobs {
@@ -183,19 +138,5 @@ fn report(out: &std::path::Path, s: &Summary, refused: Option<u64>, seconds: f64
             err,
             "note: {refused} entries are requests Balrog would refuse (400) or fail on (500); they get the empty answer"
         );
-    }
-}
-
-fn human_bytes(n: u64) -> String {
-    #[allow(clippy::cast_precision_loss)]
-    let f = n as f64;
-    if n >= 1 << 30 {
-        format!("{:.1} GiB", f / f64::from(1u32 << 30))
-    } else if n >= 1 << 20 {
-        format!("{:.1} MiB", f / f64::from(1u32 << 20))
-    } else if n >= 1 << 10 {
-        format!("{:.1} KiB", f / 1024.0)
-    } else {
-        format!("{n} B")
     }
 }

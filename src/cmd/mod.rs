@@ -1,5 +1,6 @@
 //! One module per subcommand: orchestration only, the work is in the library.
 
+pub(crate) mod bar;
 pub(crate) mod bench;
 pub(crate) mod build;
 pub(crate) mod check;
@@ -9,6 +10,7 @@ pub(crate) mod explain;
 pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod man;
+pub(crate) mod publish;
 pub(crate) mod query;
 pub(crate) mod schema;
 pub(crate) mod serve;
@@ -72,5 +74,20 @@ pub(crate) fn print_diagnostics(ctx: Context, loaded: &Loaded) {
             "note: {what} not shown (the first {} of each code are); `cinder check --all` shows every one\n",
             crate::diag::KEPT_PER_CODE
         );
+    }
+}
+
+/// A size for people: `3.5 MiB`.
+pub(crate) fn human_bytes(n: u64) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let f = n as f64;
+    if n >= 1 << 30 {
+        format!("{:.1} GiB", f / f64::from(1u32 << 30))
+    } else if n >= 1 << 20 {
+        format!("{:.1} MiB", f / f64::from(1u32 << 20))
+    } else if n >= 1 << 10 {
+        format!("{:.1} KiB", f / 1024.0)
+    } else {
+        format!("{n} B")
     }
 }

@@ -40,8 +40,9 @@ fn unhex(s: &str) -> Option<[u8; 32]> {
 }
 
 /// Paths may hold any character but `/`-separated segments; tabs, line
-/// breaks and `%` are escaped so that every line has three fields.
-fn escape(path: &str) -> String {
+/// breaks and `%` are escaped so that every line has three fields (and a
+/// path is one line).
+pub(crate) fn escape(path: &str) -> String {
     let mut s = String::with_capacity(path.len());
     for c in path.chars() {
         match c {
@@ -55,7 +56,7 @@ fn escape(path: &str) -> String {
     s
 }
 
-fn unescape(path: &str) -> String {
+pub(crate) fn unescape(path: &str) -> String {
     if !path.contains('%') {
         return path.to_owned();
     }
@@ -80,8 +81,16 @@ pub(crate) fn write<'a>(
 
 /// Reads a manifest line by line; a malformed line ends the reading with an error.
 pub(crate) fn read(path: &Path) -> std::io::Result<impl Iterator<Item = std::io::Result<Line>>> {
-    let reader = BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
-    Ok(reader
+    Ok(parse(BufReader::with_capacity(
+        1 << 20,
+        std::fs::File::open(path)?,
+    )))
+}
+
+/// Reads a manifest's text line by line (comments skipped); a malformed
+/// line ends the reading with an error.
+pub(crate) fn parse(reader: impl BufRead) -> impl Iterator<Item = std::io::Result<Line>> {
+    reader
         .lines()
         .filter(|l| !l.as_ref().is_ok_and(|l| l.starts_with('#')))
         .map(|line| {
@@ -103,7 +112,7 @@ pub(crate) fn read(path: &Path) -> std::io::Result<impl Iterator<Item = std::io:
                     format!("malformed manifest line: {line}"),
                 )
             })
-        }))
+        })
 }
 
 #[cfg(test)]

@@ -124,29 +124,15 @@ fn shape(route: &Route, parts: &[&str]) -> Option<Fallback> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::route::{balrog_template, parse_template, recognise};
+    use crate::model::route::balrog_template;
     use crate::space::{Entry, Variant};
-
-    fn route(template: &str) -> RouteSpace {
-        let segments = parse_template(template).unwrap();
-        RouteSpace {
-            route: Route {
-                template: template.to_owned(),
-                balrog: recognise(&segments),
-                segments,
-                products: Vec::new(),
-                fixed: std::collections::BTreeMap::new(),
-                loc: crate::source::Loc::NONE,
-            },
-            products: vec!["Ember".to_owned()],
-        }
-    }
+    use crate::testing::route_space;
 
     fn routes() -> Vec<RouteSpace> {
         vec![
-            route(balrog_template(crate::model::route::BalrogRoute::Update(6))),
-            route(balrog_template(crate::model::route::BalrogRoute::Json(1))),
-            route("corp/%PRODUCT%/%CHANNEL%"),
+            route_space(balrog_template(crate::model::route::BalrogRoute::Update(6))),
+            route_space(balrog_template(crate::model::route::BalrogRoute::Json(1))),
+            route_space("corp/%PRODUCT%/%CHANNEL%"),
         ]
     }
 

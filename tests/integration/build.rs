@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
-use crate::support::{Scratch, cinder, copy_demo};
+use crate::support::{Scratch, build, cinder, copy_demo};
 
 /// Every file the manifest lists exists with its size and hash; returns the
 /// manifest's lines.
@@ -37,18 +37,6 @@ pub(crate) fn verify_tree(root: &Path) -> Vec<String> {
         assert_eq!(digest, sha, "{path}");
     }
     lines
-}
-
-fn build(site: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    Command::new(cinder())
-        .arg("build")
-        .arg("--site")
-        .arg(site)
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .output()
-        .expect("run cinder build")
 }
 
 fn stderr(o: &std::process::Output) -> String {

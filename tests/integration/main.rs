@@ -13,6 +13,7 @@ mod http;
 mod import;
 mod init;
 mod lints;
+mod publish;
 mod query;
 mod schedule;
 mod support;

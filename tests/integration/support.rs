@@ -71,6 +71,56 @@ pub(crate) fn cinder() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_cinder"))
 }
 
+/// Stops a server: SIGTERM, so that it stops what it started (SIGKILL would
+/// leave nginx's workers, or moto behind `hosts/s3`, running); SIGKILL only
+/// if it has not exited within `grace`.
+pub(crate) fn stop(child: &mut std::process::Child, grace: std::time::Duration) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = std::time::Instant::now() + grace;
+    while std::time::Instant::now() < deadline {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Runs `cinder build` of `site` into `out`, with `extra` arguments.
+pub(crate) fn build(site: &Path, out: &Path, extra: &[&str]) -> Output {
+    Command::new(cinder())
+        .arg("build")
+        .arg("--site")
+        .arg(site)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("run cinder build")
+}
+
+/// Builds `site` into `out`; fails the test if the build does.
+pub(crate) fn build_tree(site: &Path, out: &Path, extra: &[&str]) {
+    let b = build(site, out, extra);
+    assert!(
+        b.status.success(),
+        "build: {}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+}
+
+/// A free port on the loopback interface.
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// The shared material beside the project, if it is there.
 pub(crate) fn shared() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
