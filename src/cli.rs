@@ -482,6 +482,12 @@ pub(crate) struct BenchEvalArgs {
     #[command(flatten)]
     pub(crate) site: SiteArg,
 
+    /// Also write the manifest the build would publish to FILE (nothing
+    /// else is written), and print its size and the size `cinder publish`
+    /// stores it in.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) manifest: Option<PathBuf>,
+
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub(crate) jobs: Option<usize>,

@@ -116,7 +116,7 @@ pub(crate) fn eval(ctx: Context, args: &BenchEvalArgs) -> Result<Status, Error> 
     let threads = pool.current_num_threads();
     #[allow(clippy::cast_precision_loss)]
     let per_core = responses as f64 / plan_s / threads as f64;
-    print(&[
+    let mut figures = vec![
         ("entries", entries.len().to_string()),
         ("responses", responses.to_string()),
         ("files", planned.files.len().to_string()),
@@ -125,6 +125,16 @@ pub(crate) fn eval(ctx: Context, args: &BenchEvalArgs) -> Result<Status, Error> 
         ("space_s", format!("{space_s:.3}")),
         ("plan_s", format!("{plan_s:.3}")),
         ("eval_per_core_s", format!("{per_core:.0}")),
-    ])?;
+    ];
+    if let Some(path) = &args.manifest {
+        crate::output::write_manifest(&planned, path)?;
+        let size = std::fs::metadata(path)
+            .map_err(|e| Error::read(path, e))?
+            .len();
+        let stored = crate::publish::compress_manifest(path)?.len();
+        figures.push(("manifest_bytes", size.to_string()));
+        figures.push(("remote_manifest_bytes", stored.to_string()));
+    }
+    print(&figures)?;
     Ok(Status::Success)
 }

@@ -337,14 +337,7 @@ pub(crate) fn publish(
     })?;
     subtrees::write_list(&staging.join(subtrees::LIST), &layout.entries())?;
     let manifest_path = staging.join(manifest::NAME);
-    manifest::write(
-        &manifest_path,
-        plan.files.iter().map(|(p, b)| {
-            let body = plan.body(*b);
-            (p.as_str(), body.bytes.len() as u64, &body.sha256)
-        }),
-    )
-    .map_err(|e| Error::write(&manifest_path, e))?;
+    write_manifest(plan, &manifest_path)?;
     // Everything the generation needs is on the disk before it is published.
     durability.file_at(&manifest_path)?;
     durability.file_at(&staging.join(subtrees::LIST))?;
@@ -387,6 +380,18 @@ pub(crate) fn publish(
     let _ = std::io::stderr().flush();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Writes the manifest of `plan`'s tree at `path`.
+pub(crate) fn write_manifest(plan: &Plan, path: &Path) -> Result<(), Error> {
+    manifest::write(
+        path,
+        plan.files.iter().map(|(p, b)| {
+            let body = plan.body(*b);
+            (p.as_str(), body.bytes.len() as u64, &body.sha256)
+        }),
+    )
+    .map_err(|e| Error::write(path, e))
 }
 
 fn existing_generations(state: &Path) -> Vec<u64> {

@@ -41,6 +41,7 @@ use std::time::{Duration, Instant};
 pub(crate) use changes::{Changes, Why};
 pub(crate) use dest::Dest;
 pub(crate) use error::Error;
+pub(crate) use state::compress_manifest;
 pub(crate) use tree::Tree;
 pub(crate) use verify::Findings;
 

@@ -130,13 +130,18 @@ pub(crate) fn manifest_lines<'a>(
         .map(move |line| line.map_err(|e| damaged(dest, MANIFEST, e)))
 }
 
-/// Writes the tree's manifest (the file at `path`) as DEST's manifest.
-pub(crate) async fn write_manifest(dest: &Dest, path: &FilePath) -> Result<(), Error> {
+/// A manifest file (at `path`) as DEST stores it: gzip-compressed.
+pub(crate) fn compress_manifest(path: &FilePath) -> Result<Vec<u8>, AppError> {
     let file = std::fs::File::open(path).map_err(|e| AppError::read(path, e))?;
     let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
     std::io::copy(&mut BufReader::with_capacity(1 << 20, file), &mut gz)
         .map_err(|e| AppError::read(path, e))?;
-    let bytes = gz.finish().map_err(|e| AppError::read(path, e))?;
+    gz.finish().map_err(|e| AppError::read(path, e))
+}
+
+/// Writes the tree's manifest (the file at `path`) as DEST's manifest.
+pub(crate) async fn write_manifest(dest: &Dest, path: &FilePath) -> Result<(), Error> {
+    let bytes = compress_manifest(path)?;
     put(dest, MANIFEST, bytes, "application/gzip").await
 }
 
