@@ -284,4 +284,83 @@ mod tests {
         assert!(!opened.has_headers());
         assert!(dir.path().join("site").is_dir());
     }
+
+    /// A server that answers each request with the next of `statuses`
+    /// (then 200), counting the requests.
+    fn server(statuses: Vec<u16>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = std::sync::Arc::clone(&seen);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let mut stream = stream.unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some((name, value)) = line.split_once(':')
+                        && name.eq_ignore_ascii_case("content-length")
+                    {
+                        length = value.trim().parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).unwrap();
+                let n = counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let status = statuses.get(n).copied().unwrap_or(200);
+                let body = if status == 503 {
+                    "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
+                } else {
+                    ""
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\nETag: \"1\"\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        (url, seen)
+    }
+
+    /// A one-byte PUT through a client configured as `open` configures one,
+    /// to a server answering with `statuses`: whether it succeeded, and
+    /// how many requests it took.
+    fn put_through(statuses: Vec<u16>) -> (bool, usize) {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let (url, seen) = server(statuses);
+        let store = AmazonS3Builder::new()
+            .with_bucket_name("b")
+            .with_region("us-east-1")
+            .with_access_key_id("k")
+            .with_secret_access_key("s")
+            .with_endpoint(&url)
+            .with_retry(RETRY)
+            .with_client_options(client_options(Some(&url)))
+            .build()
+            .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let put = runtime.block_on(object_store::ObjectStoreExt::put(
+            &store,
+            &object_store::path::Path::from("k"),
+            b"x".to_vec().into(),
+        ));
+        (put.is_ok(), seen.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    #[test]
+    fn throttling_and_server_errors_are_retried_and_refusals_are_not() {
+        // S3's SlowDown, too many requests, an internal error: then it goes through.
+        assert_eq!(put_through(vec![503, 429, 500]), (true, 4));
+        // Access denied is an answer, not a hiccup.
+        assert_eq!(put_through(vec![403]), (false, 1));
+    }
 }

@@ -41,7 +41,8 @@ struct Holder {
     /// Unique to one publish.
     id: String,
     host: String,
-    /// The machine's boot, and the process's start in it: a pid names the
+    /// The machine's boot and the process's pid namespace (`BOOT_ID/NS`),
+    /// and the process's start in them: a pid names the
     /// same process only when both match.
     boot: String,
     pid: u32,
@@ -54,6 +55,20 @@ fn read_trimmed(path: &str) -> String {
     std::fs::read_to_string(path)
         .map(|s| s.trim().to_owned())
         .unwrap_or_default()
+}
+
+/// This boot of this machine, and this pid namespace (containers on one
+/// machine share the boot and not the namespace); empty when unknown.
+fn pid_space() -> String {
+    let boot = read_trimmed("/proc/sys/kernel/random/boot_id");
+    let ns = std::fs::read_link("/proc/self/ns/pid")
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    if boot.is_empty() || ns.is_empty() {
+        String::new()
+    } else {
+        format!("{boot}/{ns}")
+    }
 }
 
 /// When a process started since boot (clock ticks), from `/proc`; empty when unknown.
@@ -69,7 +84,7 @@ fn process_start(pid: u32) -> String {
 impl Holder {
     fn me(since: Timestamp) -> Holder {
         let pid = std::process::id();
-        let boot = read_trimmed("/proc/sys/kernel/random/boot_id");
+        let boot = pid_space();
         let start = process_start(pid);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -123,9 +138,10 @@ impl Holder {
         })
     }
 
-    /// Whether the holder was a process of this machine that has ended.
+    /// Whether the holder was a process of this machine (and pid namespace)
+    /// that has ended.
     fn gone(&self) -> bool {
-        let boot = read_trimmed("/proc/sys/kernel/random/boot_id");
+        let boot = pid_space();
         !boot.is_empty()
             && boot == self.boot
             && !self.start.is_empty()
@@ -165,6 +181,7 @@ enum Held {
         shared: Arc<Mutex<Shared>>,
         renewal: tokio::task::JoinHandle<()>,
     },
+    /// Held open: the lock lasts as long as the file.
     File(#[allow(dead_code)] std::fs::File),
 }
 
