@@ -26,7 +26,10 @@ pub(crate) fn run(_ctx: Context, args: &PublishArgs) -> Result<Status, Error> {
         .clone()
         .unwrap_or_else(|| loaded.root.join(&site.config.output));
     let routes = crate::space::routes(site, &site.observed);
-    let tree = Tree::read(&out, routes, site.config.cache_control.clone())?;
+    let cache_control = site.config.cache_control.clone();
+    // The routes and the Cache-Control are all a publish needs of the site.
+    drop(loaded);
+    let tree = Tree::read(&out, routes, cache_control)?;
     // A local DEST must keep out of the tree and of the build's state beside it.
     let mut apart = vec![tree.root.clone()];
     if let Some(name) = out.file_name() {

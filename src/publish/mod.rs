@@ -118,9 +118,10 @@ pub(crate) struct Summary {
     pub(crate) took_over: Option<String>,
 }
 
+/// One thread drives every transfer: they wait on the network, and threads
+/// would only add wake-ups.
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(Error::Runtime)
