@@ -110,3 +110,25 @@ pub(crate) fn route_space(template: &str) -> crate::space::RouteSpace {
         products: Vec::new(),
     }
 }
+
+/// The routing description of routes of `templates` serving every product,
+/// for a site without conditions or variants (as `cinder.yml` would give it).
+pub(crate) fn routing(templates: &[&str], cache_control: &str) -> crate::routing::Routing {
+    use crate::routing::{Flags, RouteRouting, Routing};
+    let routes: Vec<RouteRouting> = templates
+        .iter()
+        .map(|t| RouteRouting::new(&route_space(t)))
+        .collect();
+    Routing {
+        not_found_file: routes
+            .iter()
+            .any(|r| r.markers)
+            .then_some(crate::plan::NOT_FOUND_FILE),
+        routes,
+        classes: crate::space::Conditions::default(),
+        flags: Flags::default(),
+        throttle_rates: Vec::new(),
+        empty_file: crate::plan::EMPTY_FILE,
+        cache_control: cache_control.to_owned(),
+    }
+}

@@ -9,6 +9,8 @@ use crate::cmd::bar::Bar;
 use crate::cmd::human_bytes;
 use crate::output::manifest::escape;
 use crate::publish::{Dest, Findings, Options, Plan, Summary, Tree, Why, dest};
+use crate::routing::Routing;
+use crate::space::Space;
 
 pub(crate) fn run(_ctx: Context, args: &PublishArgs) -> Result<Status, Error> {
     let wait = match &args.wait {
@@ -25,11 +27,10 @@ pub(crate) fn run(_ctx: Context, args: &PublishArgs) -> Result<Status, Error> {
         .root
         .clone()
         .unwrap_or_else(|| loaded.root.join(&site.config.output));
-    let routes = crate::space::routes(site, &site.observed);
-    let cache_control = site.config.cache_control.clone();
-    // The routes and the Cache-Control are all a publish needs of the site.
+    // How the site is served is all a publish needs of it.
+    let routing = Routing::new(&Space::new(site, &site.observed));
     drop(loaded);
-    let tree = Tree::read(&out, routes, cache_control)?;
+    let tree = Tree::read(&out, routing)?;
     // A local DEST must keep out of the tree and of the build's state beside it.
     let mut apart = vec![tree.root.clone()];
     if let Some(name) = out.file_name() {

@@ -134,22 +134,7 @@ impl Route {
     pub(crate) fn is_json(&self) -> bool {
         matches!(self.balrog, Some(BalrogRoute::Json(_)))
     }
-
-    /// The Content-Type servers send with this route's answers.
-    pub(crate) fn content_type(&self) -> &'static str {
-        if self.is_json() {
-            JSON_CONTENT_TYPE
-        } else {
-            XML_CONTENT_TYPE
-        }
-    }
 }
-
-/// The Content-Type of answers on XML routes, and of the empty answer.
-pub(crate) const XML_CONTENT_TYPE: &str = "text/xml; charset=utf-8";
-/// The Content-Type of answers on Balrog's JSON routes (Guardian), and of
-/// their empty 404 body.
-pub(crate) const JSON_CONTENT_TYPE: &str = "application/json";
 
 /// Balrog's route templates, by kind.
 pub(crate) fn balrog_template(route: BalrogRoute) -> &'static str {

@@ -11,10 +11,11 @@
 //!
 //! 1. the journal: every key this publish may change;
 //! 2. the uploads, from the top of the servers' fallback chain down
-//!    (`space::files`): variant answers, plain answers, the catch-all's,
-//!    then the answers of last resort, each class complete before the next,
-//!    so no request falls back to a newer answer than the file it should
-//!    have found;
+//!    (`routing::files`): variant answers, plain answers, the catch-all's,
+//!    within each the osVersion classes before the classes they fall back
+//!    to, then the answers of last resort, each place complete before the
+//!    next, so no request falls back to a newer answer than the file it
+//!    should have found;
 //! 3. the manifest, which now describes DEST;
 //! 4. the deletions;
 //! 5. the journal is removed.
@@ -45,7 +46,7 @@ pub(crate) use state::compress_manifest;
 pub(crate) use tree::Tree;
 pub(crate) use verify::Findings;
 
-use crate::space::files::Fallback;
+use crate::routing::Fallback;
 
 use lease::Lease;
 use transfer::Counter;

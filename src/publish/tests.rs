@@ -20,7 +20,6 @@ use object_store::{
 };
 
 use super::*;
-use crate::space::RouteSpace;
 
 struct Silent;
 
@@ -29,10 +28,8 @@ impl crate::output::WriteProgress for Silent {
 }
 
 /// A route whose files have a version (with the catch-all `_`) and variants.
-fn routes() -> Vec<RouteSpace> {
-    vec![crate::testing::route_space(
-        "u/%VERSION%/%CHANNEL%/update.xml",
-    )]
+fn routing() -> crate::routing::Routing {
+    crate::testing::routing(&["u/%VERSION%/%CHANNEL%/update.xml"], "public, max-age=90")
 }
 
 /// A tree built (as `cinder build` publishes it) from `files`, in `dir/name`.
@@ -41,7 +38,7 @@ fn tree(dir: &FilePath, name: &str, files: &[(&str, &str)]) -> Tree {
     let plan = crate::output::tests::plan(files);
     let inputs = crate::output::Inputs { digest: [0; 32] };
     crate::output::publish(&plan, &out, &inputs, &Silent).unwrap();
-    Tree::read(&out, routes(), "public, max-age=90".to_owned()).unwrap()
+    Tree::read(&out, routing()).unwrap()
 }
 
 const A: &[(&str, &str)] = &[
@@ -215,7 +212,7 @@ impl ObjectStore for Stopping {
 }
 
 /// Which place in the fallback chain each key of B has.
-fn places(tree: &Tree) -> BTreeMap<String, crate::space::files::Fallback> {
+fn places(tree: &Tree) -> BTreeMap<String, crate::routing::Fallback> {
     tree.files
         .iter()
         .map(|f| (f.path.clone(), tree.served(&f.path).fallback))

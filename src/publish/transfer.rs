@@ -49,7 +49,10 @@ fn headers(dest: &Dest, tree: &Tree, path: &str) -> Attributes {
     if dest.has_headers() {
         let served = tree.served(path);
         attributes.insert(Attribute::ContentType, served.content_type.into());
-        attributes.insert(Attribute::CacheControl, tree.cache_control.clone().into());
+        attributes.insert(
+            Attribute::CacheControl,
+            tree.cache_control().to_owned().into(),
+        );
     }
     attributes
 }

@@ -1,7 +1,7 @@
 //! The built tree being published: the files its manifest lists (path, size,
 //! SHA-256; nothing else in the tree's directory is published), read through
 //! the tree's symlinks, and how each is served (Content-Type, Cache-Control,
-//! place in the fallback order).
+//! place in the fallback order), as the site's routing description says.
 
 use std::path::{Path, PathBuf};
 
@@ -9,8 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::app::Error as AppError;
 use crate::output::manifest::{self, Line};
-use crate::space::RouteSpace;
-use crate::space::files::{TreeFile, tree_file};
+use crate::routing::{Routing, TreeFile};
 
 use super::error::Error;
 use super::state;
@@ -22,18 +21,14 @@ pub(crate) struct Tree {
     pub(crate) root: PathBuf,
     /// Every file, sorted by path.
     pub(crate) files: Vec<Line>,
-    /// The routes it was built for, which say how its files are served.
-    routes: Vec<RouteSpace>,
-    pub(crate) cache_control: String,
+    /// How the site it was built from is served: each file's Content-Type
+    /// and place in the fallback order, and the Cache-Control of all.
+    routing: Routing,
 }
 
 impl Tree {
     /// Reads the tree at `out` (a directory `cinder build` published).
-    pub(crate) fn read(
-        out: &Path,
-        routes: Vec<RouteSpace>,
-        cache_control: String,
-    ) -> Result<Tree, Error> {
+    pub(crate) fn read(out: &Path, routing: Routing) -> Result<Tree, Error> {
         let manifest_path = out.join(manifest::NAME);
         if !manifest_path.is_file() {
             return Err(Error::Tree(format!(
@@ -66,14 +61,18 @@ impl Tree {
         Ok(Tree {
             root,
             files,
-            routes,
-            cache_control,
+            routing,
         })
     }
 
     /// How the file at `path` is served.
     pub(crate) fn served(&self, path: &str) -> TreeFile {
-        tree_file(&self.routes, path)
+        self.routing.tree_file(path)
+    }
+
+    /// The site's Cache-Control, which every object carries.
+    pub(crate) fn cache_control(&self) -> &str {
+        &self.routing.cache_control
     }
 
     /// The bytes of file `i`, checked against the manifest.

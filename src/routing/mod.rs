@@ -33,6 +33,7 @@
 //! of `space::pattern`, so that a renderer for a JavaScript edge function
 //! can ship the same tables as JSON beside a small interpreter.
 
+pub(crate) mod files;
 pub(crate) mod flags;
 pub(crate) mod hosts;
 mod resolve;
@@ -43,6 +44,7 @@ mod tests;
 use crate::plan::{EMPTY_FILE, NOT_FOUND_FILE};
 use crate::space::{Conditions, Space};
 
+pub(crate) use files::{Fallback, TreeFile};
 pub(crate) use flags::Flags;
 pub(crate) use resolve::{Answer, Tree, TreeAnswer};
 pub(crate) use route::{BuildChoice, DirPart, JSON, Miss, OsChoice, RouteRouting, XML};

@@ -248,3 +248,86 @@ fn routes_are_described_segment_by_segment() {
             .is_none()
     );
 }
+
+/// The planned files, recording which paths a resolution asks for.
+struct Asked<'p> {
+    files: &'p Files<'p>,
+    asked: std::cell::RefCell<Vec<String>>,
+}
+
+impl Tree for Asked<'_> {
+    fn has(&self, path: &str) -> bool {
+        self.asked.borrow_mut().push(path.to_owned());
+        self.files.has(path)
+    }
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// The order a publish replaces files in (`files.rs`) is the order requests
+/// fall back in: for every request, each file asked for before the one that
+/// answers (in a directory tried earlier, or its variant) has an earlier
+/// place, and a miss's answer comes after everything it asked for.
+#[test]
+fn every_file_a_request_tries_first_has_an_earlier_place() {
+    use super::Fallback;
+    let loaded = load_clean(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let space = Space::new(&loaded.site, &[]);
+    let routing = Routing::new(&space);
+    let planned = plan(&space, &Quiet);
+    let files = Files::of(&planned);
+    let tree = Asked {
+        files: &files,
+        asked: std::cell::RefCell::new(Vec::new()),
+    };
+    let (mut fell_back, mut compared) = (0, 0);
+    for url in urls() {
+        tree.asked.borrow_mut().clear();
+        let answer = routing.resolve(&url, None, &tree);
+        let asked = tree.asked.borrow().clone();
+        let found: Vec<&String> = asked.iter().filter(|p| files.has(p)).collect();
+        let answering = match &answer {
+            Answer::File { path, .. } => Some(path.clone()),
+            // A marker found answers; else the miss.
+            _ => found
+                .last()
+                .filter(|p| p.ends_with(".404"))
+                .map(|p| (*p).clone()),
+        };
+        let place = |p: &str| routing.tree_file(p).fallback;
+        let answered = answering.as_deref().map_or(Fallback::LastResort, place);
+        if let Some(a) = &answering {
+            assert_ne!(place(a), Fallback::OffRoute, "{url}: {a}");
+            if dir_of(a) != dir_of(&asked[0]) {
+                fell_back += 1;
+            }
+        }
+        let a_is_variant = matches!(answered, Fallback::Dir { plain: false, .. });
+        for tried in &asked {
+            if Some(tried) == answering.as_ref() {
+                break;
+            }
+            // Within the answering directory, the plain file is asked for first
+            // only to see that the directory holds an answer.
+            if answering
+                .as_deref()
+                .is_some_and(|a| dir_of(a) == dir_of(tried))
+                && a_is_variant
+            {
+                continue;
+            }
+            compared += 1;
+            assert!(
+                place(tried) < answered,
+                "{url}: `{tried}` ({:?}) is tried before the answer {answering:?} ({answered:?})",
+                place(tried)
+            );
+        }
+    }
+    assert!(
+        fell_back > 100 && compared > 1000,
+        "{fell_back} fell back, {compared} compared"
+    );
+}

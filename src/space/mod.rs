@@ -7,7 +7,6 @@
 //! gives exactly what the tree serves.
 
 mod conditions;
-pub(crate) mod files;
 pub(crate) mod pattern;
 mod values;
 mod variants;

@@ -16,7 +16,8 @@ use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path as Key;
 use object_store::{Attribute, ObjectStore, ObjectStoreExt};
 
-use crate::support::{Scratch, build_tree, cinder, copy_demo, free_port, repo, stop};
+use crate::hosts::free_port;
+use crate::support::{Scratch, build_tree, cinder, copy_demo, repo, stop};
 
 /// A moto server with some buckets, stopped when dropped.
 struct S3 {

@@ -112,15 +112,6 @@ pub(crate) fn build_tree(site: &Path, out: &Path, extra: &[&str]) {
     );
 }
 
-/// A free port on the loopback interface.
-pub(crate) fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// The shared material beside the project, if it is there.
 pub(crate) fn shared() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
