@@ -107,10 +107,21 @@ fn the_ci_workflow_is_well_formed() {
         "--format markdown > diff.md || test $? -eq 1",
         "--body-file diff.md",
         "cinder build",
-        "aws s3 sync public/",
+        "cinder publish --wait 15m \"s3://$CINDER_BUCKET\"",
+        "cinder publish --verify \"s3://$CINDER_BUCKET\"",
         "cinder next-change",
     ] {
         assert!(all.contains(expected), "no `{expected}` in:\n{all}");
+    }
+    // Publishing is cinder's: no sync that re-uploads everything and deletes first.
+    assert!(!all.contains("aws s3 sync"), "{all}");
+    // The jobs that publish only read the repository.
+    for job in ["publish", "scheduled"] {
+        assert_eq!(
+            workflow["jobs"][job]["permissions"],
+            serde_json::json!({"contents": "read"}),
+            "{job}"
+        );
     }
     assert_eq!(
         workflow["jobs"]["check"]["steps"][0]["with"]["fetch-depth"],
