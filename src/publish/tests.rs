@@ -37,7 +37,15 @@ fn tree(dir: &FilePath, name: &str, files: &[(&str, &str)]) -> Tree {
     let out = dir.join(name);
     let plan = crate::output::tests::plan(files);
     let inputs = crate::output::Inputs { digest: [0; 32] };
-    crate::output::publish(&plan, &out, &inputs, &Silent).unwrap();
+    // Trees that live for one test need no fsync.
+    crate::output::publish(
+        &plan,
+        &out,
+        &inputs,
+        crate::output::Durability::Skip,
+        &Silent,
+    )
+    .unwrap();
     Tree::read(&out, routing()).unwrap()
 }
 
