@@ -123,6 +123,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             cmd::bench::raw_write(ctx, &args)
         }
         Command::Bench(crate::cli::BenchCommand::Eval(args)) => cmd::bench::eval(ctx, &args),
+        Command::Bench(crate::cli::BenchCommand::EdgeIndex(args)) => {
+            cmd::bench::edge_index(ctx, &args)
+        }
     };
     match result {
         Ok(Status::Success) => ExitCode::SUCCESS,

@@ -456,6 +456,15 @@ pub(crate) enum BenchCommand {
     RawWrite(BenchRawWriteArgs),
     /// Plan a site (evaluate and render every response) with nothing written.
     Eval(BenchEvalArgs),
+    /// Measure the index of a built tree's files that edge functions carry.
+    EdgeIndex(BenchEdgeIndexArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BenchEdgeIndexArgs {
+    /// A built tree's `cinder-manifest.tsv`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) manifest: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,9 @@
 //! `cinder bench` (hidden): the measurements `bench/run` compares a build
 //! with. `raw-write` writes a built tree's files again with nothing but
 //! `std::fs::write` (the physical limit of the tree's shape on this disk);
-//! `eval` plans a site with nothing written (evaluation and rendering).
+//! `eval` plans a site with nothing written (evaluation and rendering);
+//! `edge-index` measures the index of a tree's files that edge functions
+//! carry (`server::edge::index`).
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -11,9 +13,10 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::app::{Context, Error, Status};
-use crate::cli::{BenchEvalArgs, BenchRawWriteArgs};
+use crate::cli::{BenchEdgeIndexArgs, BenchEvalArgs, BenchRawWriteArgs};
 use crate::output::manifest;
 use crate::plan::{Quiet, plan};
+use crate::server::edge::index::{Index, LOOKUP_JS};
 use crate::space::Space;
 
 fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, Error> {
@@ -136,5 +139,34 @@ pub(crate) fn eval(ctx: Context, args: &BenchEvalArgs) -> Result<Status, Error> 
         figures.push(("remote_manifest_bytes", stored.to_string()));
     }
     print(&figures)?;
+    Ok(Status::Success)
+}
+
+pub(crate) fn edge_index(_ctx: Context, args: &BenchEdgeIndexArgs) -> Result<Status, Error> {
+    let lines: Vec<manifest::Line> = manifest::read(&args.manifest)
+        .map_err(|e| Error::read(&args.manifest, e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| Error::read(&args.manifest, e))?;
+    let started = Instant::now();
+    let index = Index::new(lines.iter().map(|l| l.path.as_str()));
+    let index_s = started.elapsed().as_secs_f64();
+    let json = index.to_json();
+    let started = Instant::now();
+    let missing = lines.iter().filter(|l| !index.has(&l.path)).count();
+    #[allow(clippy::cast_precision_loss)]
+    let lookup_us = started.elapsed().as_secs_f64() * 1e6 / lines.len().max(1) as f64;
+    if missing > 0 {
+        return Err(Error::Usage(format!(
+            "the index misses {missing} of the manifest's files"
+        )));
+    }
+    print(&[
+        ("files", lines.len().to_string()),
+        ("index_nodes", index.nodes().to_string()),
+        ("index_bytes", json.len().to_string()),
+        ("lookup_js_bytes", LOOKUP_JS.len().to_string()),
+        ("index_s", format!("{index_s:.3}")),
+        ("lookup_us", format!("{lookup_us:.2}")),
+    ])?;
     Ok(Status::Success)
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod apache;
 pub(crate) mod caddy;
+pub(crate) mod edge;
 mod http;
 pub(crate) mod nginx;
 pub(crate) mod plain;
