@@ -111,6 +111,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::ServerConfig(ServerConfigCommand::Plain(args)) => {
             cmd::server_config::plain(ctx, &args)
         }
+        Command::ServerConfig(ServerConfigCommand::Cloudfront(args)) => {
+            cmd::server_config::cloudfront(ctx, &args)
+        }
+        Command::ServerConfig(ServerConfigCommand::Cloudflare(args)) => {
+            cmd::server_config::cloudflare(ctx, &args)
+        }
         Command::ServerConfig(ServerConfigCommand::Policies(args)) => {
             cmd::server_config::policies(ctx, &args)
         }

@@ -190,8 +190,85 @@ pub(crate) enum ServerConfigCommand {
     /// What a host without rewriting (GitHub Pages, an S3 website, `python3 -m
     /// http.server`) serves of each route, and what it answers differently.
     Plain(PlainArgs),
+    /// An Amazon CloudFront Function (viewer request, cloudfront-js-2.0) that
+    /// routes each request to its file in an S3 bucket holding the tree, and
+    /// the distribution it assumes (a CloudFormation template), written into
+    /// `--out`; with the index of the tree's files in a KeyValueStore file to
+    /// upload when it does not fit in the function's 10 KB.
+    Cloudfront(CloudFrontArgs),
+    /// A Cloudflare Worker (module syntax) that routes each request to its
+    /// file in an R2 bucket or in the Worker's static assets, and its
+    /// `wrangler.toml`, written into `--out`.
+    Cloudflare(CloudflareArgs),
     /// The `policies.json` pointing Firefox at a route (Firefox's `AppUpdateURL` policy).
     Policies(PoliciesArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EdgeArgs {
+    #[command(flatten)]
+    pub(crate) site: SiteArg,
+
+    /// The built tree (the build's `--out`): the edge routes to the files
+    /// its manifest lists, so regenerate after each build.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: PathBuf,
+
+    /// The directory to write into (created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+
+    /// Split background checks of throttled rules by their backgroundRate, at
+    /// random per request as Balrog does, instead of always answering as if
+    /// the dice lost. force=1 still always gets the main answer.
+    #[arg(long)]
+    pub(crate) split: bool,
+
+    /// Request URLs seen in the wild that the build was given with `--requests`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) requests: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CloudFrontArgs {
+    #[command(flatten)]
+    pub(crate) edge: EdgeArgs,
+
+    /// The S3 bucket holding the tree (the template's default for its
+    /// `BucketName` parameter).
+    #[arg(long, value_name = "NAME", default_value = "cinder-tree")]
+    pub(crate) bucket: String,
+
+    /// Put the index of the tree's files in a KeyValueStore even when it
+    /// fits in the function's code.
+    #[arg(long)]
+    pub(crate) key_value_store: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CloudflareArgs {
+    #[command(flatten)]
+    pub(crate) edge: EdgeArgs,
+
+    /// The Worker's name.
+    #[arg(long, value_name = "NAME", default_value = "cinder")]
+    pub(crate) name: String,
+
+    /// The R2 bucket holding the tree.
+    #[arg(long, value_name = "NAME", default_value = "cinder-tree")]
+    pub(crate) bucket: String,
+
+    /// Where the Worker reads the tree: its static assets when the tree has
+    /// at most 20,000 files and an R2 bucket otherwise (`auto`), or either.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub(crate) storage: EdgeStorage,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum EdgeStorage {
+    Auto,
+    R2,
+    Assets,
 }
 
 #[derive(Debug, Args)]

@@ -158,6 +158,12 @@ impl Outcome {
         format!("{ANY}*?(?:{})", self.value.as_deref().unwrap_or_default())
     }
 
+    /// The pattern `selects` tests: for a query flag, anchored, over the
+    /// whole raw query string; for `Ppc`, found anywhere in the User-Agent.
+    pub(crate) fn pattern(&self) -> &str {
+        self.pattern.source()
+    }
+
     /// Whether a raw query string (or User-Agent, for `Ppc`) selects it.
     pub(crate) fn selects(&self, query: &str, user_agent: Option<&str>) -> bool {
         match self.kind.source() {

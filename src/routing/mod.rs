@@ -29,6 +29,12 @@
 //! Every answer carries the route's Content-Type and the site's
 //! Cache-Control.
 //!
+//! A server may also split background checks of throttled rules by their
+//! backgroundRate, as Balrog's dice do (`split_suffixes`): a request
+//! without `force` rolls once, 0 to 99, and in each directory tries first
+//! the file of every rate above the roll (`update.w25.xml`, the answer when
+//! the dice win), which the tree has only where that answer differs.
+//!
 //! Everything here is data: patterns are strings in the portable dialect
 //! of `space::pattern`, so that a renderer for a JavaScript edge function
 //! can ship the same tables as JSON beside a small interpreter.
@@ -42,7 +48,7 @@ pub(crate) mod route;
 mod tests;
 
 use crate::plan::{EMPTY_FILE, NOT_FOUND_FILE};
-use crate::space::{Conditions, Space};
+use crate::space::{Conditions, Space, Variant};
 
 pub(crate) use files::{Fallback, TreeFile};
 pub(crate) use flags::Flags;
@@ -91,4 +97,26 @@ impl Routing {
             cache_control: space.site.config.cache_control.clone(),
         }
     }
+}
+
+/// The file-name suffixes a request with this variant tries in each
+/// directory before the variant's own file, when throttled rules are split
+/// by percentage and its dice roll (0 to 99) is `roll`: for each rate above
+/// the roll, ascending, the variant with the dice won (`.p131.w25`). None
+/// with `force`: force=1 always gets the main answer, force=-1 never.
+pub(crate) fn split_suffixes(rates: &[u8], variant: &Variant, roll: u8) -> Vec<String> {
+    if variant.force.is_some() {
+        return Vec::new();
+    }
+    rates
+        .iter()
+        .filter(|rate| roll < **rate)
+        .map(|rate| {
+            Variant {
+                won: Some(*rate),
+                ..variant.clone()
+            }
+            .suffix()
+        })
+        .collect()
 }

@@ -93,7 +93,7 @@ impl Routing {
                     Some(c) => (
                         c.os_key(&self.classes, raw),
                         c.os_top_key(&self.classes, raw).to_owned(),
-                        c.os_classes[0].key.clone(),
+                        c.os_zero_key().to_owned(),
                     ),
                     None => ("o".to_owned(), "o".to_owned(), "o".to_owned()),
                 };

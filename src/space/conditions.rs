@@ -178,6 +178,12 @@ impl ProductClasses {
         })
     }
 
+    /// The key of the class satisfying none of the product's osVersion
+    /// conditions (the last class tried).
+    pub(crate) fn os_zero_key(&self) -> &str {
+        &self.os_classes[0].key
+    }
+
     /// The key of the class a raw osVersion value is answered as when the
     /// tree lacks its own: that of the first condition (by priority) it
     /// satisfies, else the zero class's.
@@ -185,7 +191,7 @@ impl ProductClasses {
         self.os_top
             .iter()
             .find(|(i, _)| conditions.os[*i].pattern.is_match(raw))
-            .map_or(self.os_classes[0].key.as_str(), |(_, key)| key.as_str())
+            .map_or(self.os_zero_key(), |(_, key)| key.as_str())
     }
 }
 

@@ -1,203 +1,163 @@
-// cinder's routing description, interpreted (src/routing: the same steps as
-// `Routing::locate` and `Located::find`), for edge functions. ES5.1 plus
-// nothing the CloudFront Functions runtime (cloudfront-js-2.0) lacks; no
-// I/O: `has` answers whether the tree holds a file (the index).
+// cinder's routing description, interpreted for edge functions: the steps of
+// `Routing::resolve` (src/routing) over the tables `tables.rs` renders. ES5.1
+// and nothing the CloudFront Functions runtime (cloudfront-js-2.0) lacks; no
+// I/O: `h(key)` says whether the tree holds a file (the index). cinder keeps
+// full-line comments and indentation out of the code it ships, so comments
+// stand on lines of their own.
 //
-// T, the tables (JSON, rendered by src/server/edge/tables.rs):
-//   os: [pattern]                 osVersion conditions (whole-value patterns)
+// T, the tables:
+//   os: [pattern]                 osVersion conditions (whole raw values)
 //   caps: [[pattern, when]]       systemCapabilities conditions
-//   pc: {product: [os indexes, caps indexes, [[os index, key]...] (top), zero key]}
-//   fl: [[kind, suffix, pattern, [products], channel|"", build target prefix|""]]
-//       kind 0 force, 1 pin, 2 mig64 (query patterns over the raw query
-//       string), 3 ppc (a pattern found in the User-Agent)
+//   pc: {product: [[os condition...], [caps condition...],
+//                  [[os condition, class key]...] (first by priority), zero class key]}
+//   fl: [[kind, suffix, pattern, [product...], channel, build target prefix]]
+//       kinds 0 force, 1 pin, 2 mig64: the pattern over the raw query
+//       string; 3 ppc: the pattern found in the User-Agent
 //   rt: [[url, fixed, dir, stem, ext, builds, os, kinds, markers, miss, type]]
-//       url: literal segments (strings), or [NAME] for a parameter's value
-//       fixed: {NAME: value} for parameters the URL does not carry
-//       dir: literal text (string), or [0, NAME] a value, [1, NAME] the
-//            client's version or buildID (`_` for the catch-all),
-//            2 the osVersion class key, 3 the systemCapabilities class key
-//       builds: 0 the client's, 1 the catch-all; os: 0 own, 1 top, 2 zero
-//       markers: a directory may hold `.404` in place of the plain file
-//       miss: 0 the empty document (200), 1 404 with an empty body
-//       type: an index into ct
-//   ct: [Content-Type], the first that of the empty document
+//       url: a literal segment, or [parameter]; fixed: {parameter: value}
+//       dir: literal text, [0, parameter] its value, [1, parameter] the
+//            client's version or buildID (`_` in the catch-all), 2 the
+//            osVersion class key, 3 the systemCapabilities class key
+//       builds: 0 the client's, 1 the catch-all; os: 0 own, 1 first, 2 zero
+//       markers: a `.404` may stand for the plain file; miss: 1 for 404
+//   rd: the parameters read: product, channel, build target, osVersion,
+//       systemCapabilities
+//   ct: Content-Types, the empty document's first; e: the empty document
+//   w: [[rate, suffix]] when throttled rules are split by percentage
+//   cc: Cache-Control
 
-// Percent-decodes once, as Balrog (and cinder) read a URL's path: `%XX`
-// becomes the byte; the bytes are read as UTF-8, invalid sequences as U+FFFD.
-function decode(s) {
-  if (s.indexOf('%') < 0) return s;
-  var b = [], i, c, h;
-  for (i = 0; i < s.length; i++) {
-    c = s.charCodeAt(i);
-    if (c === 37 && i + 2 < s.length && /^[0-9A-Fa-f]{2}$/.test(s.substr(i + 1, 2))) {
-      b.push(parseInt(s.substr(i + 1, 2), 16));
-      i += 2;
-    } else if (c < 0x80) {
-      b.push(c);
-    } else {
-      // The character's own UTF-8 bytes.
-      if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
-        h = s.charCodeAt(i + 1);
-        if (h >= 0xdc00 && h < 0xe000) {
-          c = 0x10000 + ((c - 0xd800) << 10) + (h - 0xdc00);
-          i++;
-        }
-      }
-      if (c < 0x800) b.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-      else if (c < 0x10000) b.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-      else b.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+// A path decoded once, as cinder decodes it: each run of escapes is UTF-8,
+// invalid bytes each maximal bad sequence as U+FFFD (Rust's lossy decoding).
+function dec(s) {
+  return s.indexOf('%') < 0 ? s : s.replace(/(%[0-9A-Fa-f]{2})+/g, function (m) {
+    try {
+      return decodeURIComponent(m);
+    } catch (e) {
+      return lossy(m.slice(1).split('%').map(function (x) { return parseInt(x, 16); }));
     }
-  }
-  return utf8(b);
+  });
 }
 
-// UTF-8 bytes to text, each maximal invalid subsequence as one U+FFFD (the
-// WHATWG decoder; Rust's from_utf8_lossy does the same).
-function utf8(b) {
-  var out = '', i = 0, cp, need, lo, hi, x;
+function lossy(b) {
+  var o = '', i = 0, x, n, c, lo, hi;
   while (i < b.length) {
     x = b[i++];
-    if (x < 0x80) { out += String.fromCharCode(x); continue; }
-    lo = 0x80; hi = 0xbf;
-    if (x >= 0xc2 && x <= 0xdf) { need = 1; cp = x & 31; }
-    else if (x >= 0xe0 && x <= 0xef) {
-      need = 2; cp = x & 15;
-      if (x === 0xe0) lo = 0xa0;
-      if (x === 0xed) hi = 0x9f;
-    } else if (x >= 0xf0 && x <= 0xf4) {
-      need = 3; cp = x & 7;
-      if (x === 0xf0) lo = 0x90;
-      if (x === 0xf4) hi = 0x8f;
-    } else { out += '\ufffd'; continue; }
-    while (need > 0) {
-      if (i >= b.length || b[i] < lo || b[i] > hi) break;
-      cp = (cp << 6) | (b[i++] & 63);
-      lo = 0x80; hi = 0xbf;
-      need--;
+    n = x < 128 ? 0 : x > 193 && x < 224 ? 1 : x > 223 && x < 240 ? 2 : x > 239 && x < 245 ? 3 : -1;
+    if (n < 0) {
+      o += '\ufffd';
+      continue;
     }
-    if (need > 0) { out += '\ufffd'; continue; }
-    if (cp < 0x10000) out += String.fromCharCode(cp);
-    else out += String.fromCharCode(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 1023));
+    c = n ? x & 63 >> n : x;
+    lo = x == 224 ? 160 : x == 240 ? 144 : 128;
+    hi = x == 237 ? 159 : x == 244 ? 143 : 191;
+    while (n && i < b.length && b[i] >= lo && b[i] <= hi) {
+      c = c << 6 | b[i++] & 63;
+      lo = 128;
+      hi = 191;
+      n--;
+    }
+    o += n ? '\ufffd' : c < 65536 ? String.fromCharCode(c) : String.fromCharCode(55232 + (c >> 10), 56320 + (c & 1023));
   }
-  return out;
+  return o;
 }
 
 var RE = {};
-function re(src) {
-  return RE[src] || (RE[src] = new RegExp(src));
+function re(p) {
+  return RE[p] || (RE[p] = new RegExp(p));
 }
 
-// The parameter values of a decoded path on a route, or null.
-function match(url, path) {
-  if (path.charAt(0) !== '/') return null;
-  var parts = path.slice(1).split('/'), v = {}, i, u;
-  if (parts.length !== url.length) return null;
-  for (i = 0; i < parts.length; i++) {
-    u = url[i];
-    if (parts[i] === '') return null;
-    if (typeof u !== 'string') v[u[0]] = parts[i];
-    else if (u !== parts[i]) return null;
-  }
-  return v;
+function own(o, k) {
+  return Object.prototype.hasOwnProperty.call(o, k);
 }
 
-function bits(indexes, test) {
-  var k = '', i;
-  for (i = 0; i < indexes.length; i++) k += test(indexes[i]) ? '1' : '0';
-  return k;
-}
-
-// Whether a value can be a directory name in the tree.
+// Whether a value can name a directory of the tree.
 function safe(v) {
-  return v !== '' && v !== '.' && v !== '..' && v !== '_' && v.indexOf('/') < 0 && v.indexOf('\u0000') < 0;
+  return v != '' && v != '.' && v != '..' && v != '_' && !/[\/\u0000]/.test(v);
 }
 
-// What answers a request: {k: tree key, t: Content-Type}, or {s: status,
-// t: Content-Type} for the empty document (200) or an empty body (404).
-function route(T, has, rawPath, rawQuery, ua) {
-  var path = decode(rawPath), r, v, n, i, j;
-  for (n = 0; n < T.rt.length; n++) {
+// What answers a request: {k: tree key, t: Content-Type}, or {t} alone for
+// 404 with an empty body. `roll`: 0 to 99, for the percentage split.
+function route(T, h, path, query, ua, roll) {
+  var p = dec(path), parts = p.slice(1).split('/'), r, u, v, n, i, j;
+  for (n = 0; n < T.rt.length && !v; n++) {
     r = T.rt[n];
-    v = match(r[0], path);
-    if (v) break;
+    u = r[0];
+    v = p.charAt(0) == '/' && parts.length == u.length ? {} : null;
+    for (i = 0; v && i < u.length; i++) {
+      if (parts[i] == '' || (typeof u[i] == 'string' ? u[i] != parts[i] : (v[u[i][0]] = parts[i], 0))) v = null;
+    }
   }
-  if (!v) return { s: 200, t: T.ct[0] };
-  var get = function (p) {
-    return v.hasOwnProperty(p) ? v[p] : r[1].hasOwnProperty(p) ? r[1][p] : '';
-  };
-  var product = get('PRODUCT'), pc = T.pc.hasOwnProperty(product) ? T.pc[product] : null;
-  var os = [], caps = null, raw;
-  if (v.hasOwnProperty('OS_VERSION')) {
-    raw = v.OS_VERSION;
-    var own = 'o', top = 'o', zero = 'o';
+  if (!v) return { k: T.e, t: 0 };
+  function get(q) {
+    return own(v, q) ? v[q] : own(r[1], q) ? r[1][q] : '';
+  }
+  var rd = T.rd, product = get(rd[0]), pc = own(T.pc, product) ? T.pc[product] : 0, os = [], caps = '', raw, f, k;
+  if (own(v, rd[3])) {
+    raw = v[rd[3]];
+    k = ['o', 'o', 'o'];
     if (pc) {
-      own = 'o' + bits(pc[0], function (c) { return re(T.os[c]).test(raw); });
-      zero = pc[3];
-      top = zero;
+      k[0] = 'o' + pc[0].map(function (c) { return re(T.os[c]).test(raw) ? 1 : 0; }).join('');
+      k[1] = k[2] = pc[3];
       for (i = 0; i < pc[2].length; i++) {
-        if (re(T.os[pc[2][i][0]]).test(raw)) { top = pc[2][i][1]; break; }
+        if (re(T.os[pc[2][i][0]]).test(raw)) {
+          k[1] = pc[2][i][1];
+          break;
+        }
       }
     }
-    for (i = 0; i < r[6].length; i++) os.push([own, top, zero][r[6][i]]);
+    os = r[6].map(function (c) { return k[c]; });
   }
-  if (v.hasOwnProperty('SYSTEM_CAPABILITIES')) {
-    raw = v.SYSTEM_CAPABILITIES;
-    caps = pc ? 'c' + bits(pc[1], function (c) { return re(T.caps[c][0]).test(raw) === (T.caps[c][1] === 1); }) : 'c';
+  if (own(v, rd[4])) {
+    raw = v[rd[4]];
+    caps = 'c' + (pc ? pc[1].map(function (c) { return re(T.caps[c][0]).test(raw) == T.caps[c][1] ? 1 : 0; }).join('') : '');
   }
   // The variant: per kind the route reads, the first outcome that applies
-  // to the request and that its query string (or User-Agent) selects.
-  var suffix = '', channel = get('CHANNEL'), base = channel.split('-cck-')[0], bt = get('BUILD_TARGET'), f;
+  // to the request and that the query string (or User-Agent) selects.
+  var sfx = '', forced = 0, base = get(rd[1]).split('-cck-')[0], bt = get(rd[2]);
   for (i = 0; i < r[7].length; i++) {
     for (j = 0; j < T.fl.length; j++) {
       f = T.fl[j];
-      if (f[0] !== r[7][i] || f[3].indexOf(product) < 0) continue;
-      if (f[4] !== '' && base !== f[4]) continue;
-      if (f[5] !== '' && bt.indexOf(f[5]) !== 0) continue;
-      if (f[0] === 3 ? ua !== null && re(f[2]).test(ua) : re(f[2]).test(rawQuery)) {
-        suffix += f[1];
+      if (f[0] == r[7][i] && f[3].indexOf(product) >= 0 && (f[4] == '' || f[4] == base) && bt.indexOf(f[5]) == 0 &&
+          (f[0] == 3 ? ua != null && re(f[2]).test(ua) : re(f[2]).test(query))) {
+        sfx += f[1];
+        forced = forced || f[0] == 0;
         break;
       }
     }
   }
+  var tries = [];
+  for (i = 0; i < T.w.length; i++) {
+    if (!forced && roll < T.w[i][0]) tries.push(sfx + T.w[i][1]);
+  }
+  if (sfx) tries.push(sfx);
   // The directories, in order: whose build, then which osVersion class.
-  var builds = r[5], b, o, dir, part, text, ok, plain, marker, file;
-  for (b = 0; b < builds.length; b++) {
+  var b, o, d, part, text, ok, plain, marker, key;
+  for (b = 0; b < r[5].length; b++) {
     for (o = 0; o < (os.length || 1); o++) {
-      dir = [];
-      ok = true;
+      d = '';
+      ok = 1;
       for (i = 0; i < r[2].length; i++) {
         part = r[2][i];
-        if (typeof part === 'string') { dir.push(part); continue; }
-        if (part === 2) text = os[o];
-        else if (part === 3) text = caps;
-        else if (part[0] === 1 && builds[b] === 1) { dir.push('_'); continue; }
-        else text = v.hasOwnProperty(part[1]) ? v[part[1]] : '';
-        ok = ok && safe(text);
-        dir.push(text);
+        text = typeof part == 'string' ? part : part == 2 ? os[o] : part == 3 ? caps : part[0] && r[5][b] ? 0 : get(part[1]);
+        if (text === 0) text = '_';
+        else if (typeof part != 'string') ok = ok && safe(text);
+        d += text + '/';
       }
-      if (!ok) continue;
-      dir = dir.join('/');
-      dir = dir === '' ? '' : dir + '/';
-      plain = dir + r[3] + r[4];
-      marker = false;
-      if (!has(plain)) {
-        if (!(r[8] && has(plain + '.404'))) continue;
-        marker = true;
+      plain = d + r[3] + r[4];
+      marker = 0;
+      if (!ok || !h(plain) && !(marker = r[8] && h(plain + '.404'))) continue;
+      for (i = 0; i < tries.length; i++) {
+        key = d + r[3] + tries[i] + r[4];
+        if (h(key)) return { k: key, t: r[10] };
       }
-      if (suffix !== '') {
-        file = dir + r[3] + suffix + r[4];
-        if (has(file)) return { k: file, t: T.ct[r[10]] };
-      }
-      if (marker) return { s: 404, t: T.ct[r[10]] };
-      return { k: plain, t: T.ct[r[10]] };
+      return marker ? { t: r[10] } : { k: plain, t: r[10] };
     }
   }
-  return r[9] === 1 ? { s: 404, t: T.ct[r[10]] } : { s: 200, t: T.ct[0] };
+  return r[9] ? { t: r[10] } : { k: T.e, t: 0 };
 }
 
-// A tree key as a URI path (S3 decodes it once).
-function uriOf(key) {
-  var parts = key.split('/'), i;
-  for (i = 0; i < parts.length; i++) parts[i] = encodeURIComponent(parts[i]);
-  return '/' + parts.join('/');
+// A tree key as a URI path, percent-encoded so that a bucket decodes it
+// back once.
+function uri(k) {
+  return '/' + k.split('/').map(encodeURIComponent).join('/');
 }
