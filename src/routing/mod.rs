@@ -30,7 +30,7 @@
 //! Cache-Control.
 //!
 //! A server may also split background checks of throttled rules by their
-//! backgroundRate, as Balrog's dice do (`split_suffixes`): a request
+//! backgroundRate, as Balrog's dice do (`split_rates`): a request
 //! without `force` rolls once, 0 to 99, and in each directory tries first
 //! the file of every rate above the roll (`update.w25.xml`, the answer when
 //! the dice win), which the tree has only where that answer differs.
@@ -99,24 +99,22 @@ impl Routing {
     }
 }
 
-/// The file-name suffixes a request with this variant tries in each
-/// directory before the variant's own file, when throttled rules are split
-/// by percentage and its dice roll (0 to 99) is `roll`: for each rate above
-/// the roll, ascending, the variant with the dice won (`.p131.w25`). None
-/// with `force`: force=1 always gets the main answer, force=-1 never.
-pub(crate) fn split_suffixes(rates: &[u8], variant: &Variant, roll: u8) -> Vec<String> {
-    if variant.force.is_some() {
-        return Vec::new();
+impl Routing {
+    /// For servers splitting throttled rules by percentage: each
+    /// backgroundRate, ascending, with the suffix of the file holding the
+    /// answer when the dice win (`.w25`). A request without `force` rolls
+    /// 0 to 99 and, in each directory, tries first the file of every rate
+    /// above its roll, its variant's suffix followed by this one.
+    pub(crate) fn split_rates(&self) -> Vec<(u8, String)> {
+        self.throttle_rates
+            .iter()
+            .map(|rate| {
+                let won = Variant {
+                    won: Some(*rate),
+                    ..Variant::default()
+                };
+                (*rate, won.suffix())
+            })
+            .collect()
     }
-    rates
-        .iter()
-        .filter(|rate| roll < **rate)
-        .map(|rate| {
-            Variant {
-                won: Some(*rate),
-                ..variant.clone()
-            }
-            .suffix()
-        })
-        .collect()
 }

@@ -158,3 +158,55 @@ fn toml_string(s: &str) -> String {
     out.push('"');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::space::Space;
+    use crate::testing::load_clean;
+
+    fn worker(files: usize, storage: Storage) -> Result<Output, String> {
+        let loaded = load_clean(Path::new(env!("CARGO_MANIFEST_DIR")));
+        let routing = Routing::new(&Space::new(&loaded.site, &[]));
+        let index = Index::new(["cinder-empty.xml"]);
+        let opts = Options {
+            name: "updates",
+            bucket: "tree \"b\"",
+            storage,
+            root: Path::new("/srv/public"),
+            split: false,
+        };
+        generate(&routing, &index, files, &opts)
+    }
+
+    fn toml(out: &Output) -> &str {
+        &out.files[1].1
+    }
+
+    #[test]
+    fn small_trees_are_static_assets_and_big_ones_r2() {
+        let small = worker(ASSETS_LIMIT, Storage::Auto).unwrap();
+        assert!(toml(&small).contains(
+            "[assets]\ndirectory = \"/srv/public\"\nbinding = \"ASSETS\"\nrun_worker_first = true\n"
+        ));
+        assert!(small.files[0].1.contains("env.ASSETS.fetch"));
+        assert!(small.summary.contains("static assets"));
+        let big = worker(ASSETS_LIMIT + 1, Storage::Auto).unwrap();
+        assert!(
+            toml(&big)
+                .contains("[[r2_buckets]]\nbinding = \"TREE\"\nbucket_name = \"tree \\\"b\\\"\"\n")
+        );
+        assert!(big.files[0].1.contains("env.TREE.get"));
+        assert!(big.summary.contains("more than the 20000 static assets"));
+        assert!(!toml(&worker(5, Storage::R2).unwrap()).contains("[assets]"));
+    }
+
+    #[test]
+    fn assets_are_refused_beyond_what_a_worker_holds() {
+        assert!(worker(ASSETS_PAID_LIMIT, Storage::Assets).is_ok());
+        let err = worker(ASSETS_PAID_LIMIT + 1, Storage::Assets).unwrap_err();
+        assert!(err.contains("--storage r2"), "{err}");
+    }
+}

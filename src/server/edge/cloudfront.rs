@@ -414,3 +414,95 @@ fn template(routing: &Routing, code: &str, opts: &Options<'_>, kvs: bool) -> Str
     });
     serde_json::to_string_pretty(&t).expect("JSON values serialize") + "\n"
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::plan::{Quiet, plan};
+    use crate::space::Space;
+    use crate::testing::load_clean;
+
+    /// The demo's routing and the index of its planned tree.
+    fn demo() -> (Routing, Index) {
+        let loaded = load_clean(Path::new(env!("CARGO_MANIFEST_DIR")));
+        let space = Space::new(&loaded.site, &[]);
+        let planned = plan(&space, &Quiet);
+        let index = Index::new(planned.files.iter().map(|(p, _)| p.as_str()));
+        (Routing::new(&space), index)
+    }
+
+    fn options(index: IndexPlace) -> Options<'static> {
+        Options {
+            bucket: "tree",
+            split: false,
+            index,
+        }
+    }
+
+    fn file<'o>(output: &'o Output, name: &str) -> &'o str {
+        &output.files.iter().find(|(n, _)| *n == name).unwrap().1
+    }
+
+    #[test]
+    fn the_demo_fits_in_the_code_and_the_template_holds_it() {
+        let (routing, index) = demo();
+        let out = generate(&routing, &index, &options(IndexPlace::Auto)).unwrap();
+        let code = file(&out, FUNCTION_FILE);
+        assert_eq!(out.fit.code, code.len());
+        assert!(out.fit.code <= CODE_LIMIT, "{}", out.fit.summary());
+        assert_eq!(out.fit.kvs_reads, 0);
+        assert!(code.contains(&index.to_json()));
+        assert!(!out.files.iter().any(|(n, _)| *n == KVS_FILE));
+        let template: Value = serde_json::from_str(file(&out, TEMPLATE_FILE)).unwrap();
+        let function = &template["Resources"]["RoutingFunction"]["Properties"];
+        assert_eq!(function["FunctionCode"], code);
+        assert_eq!(function["FunctionConfig"]["Runtime"], "cloudfront-js-2.0");
+        let errors = &template["Resources"]["Distribution"]["Properties"]["DistributionConfig"]["CustomErrorResponses"];
+        assert_eq!(errors[0]["ResponsePagePath"], "/cinder-empty.xml");
+        assert_eq!(errors[0]["ResponseCode"], 200);
+        assert!(out.fit.summary().contains("no KeyValueStore"));
+        // The same inputs give the same bytes.
+        let again = generate(&routing, &index, &options(IndexPlace::Auto)).unwrap();
+        assert_eq!(again.files, out.files);
+    }
+
+    #[test]
+    fn the_index_in_a_key_value_store_is_cut_into_values_under_its_digest() {
+        let (routing, index) = demo();
+        let out = generate(&routing, &index, &options(IndexPlace::KeyValueStore)).unwrap();
+        let store: Value = serde_json::from_str(file(&out, KVS_FILE)).unwrap();
+        let data = store["data"].as_array().unwrap();
+        assert_eq!(data.len(), out.fit.kvs_reads);
+        let mut joined = String::new();
+        for (i, item) in data.iter().enumerate() {
+            let key = item["key"].as_str().unwrap();
+            let value = item["value"].as_str().unwrap();
+            assert!(
+                key.starts_with("cinder-") && key.ends_with(&format!("-{i}")),
+                "{key}"
+            );
+            assert!(value.len() <= KVS_VALUE_LIMIT);
+            joined.push_str(value);
+        }
+        assert_eq!(joined, index.to_json());
+        let code = file(&out, FUNCTION_FILE);
+        assert!(code.starts_with("import cf from 'cloudfront';"));
+        assert!(!code.contains(&index.to_json()));
+        let template: Value = serde_json::from_str(file(&out, TEMPLATE_FILE)).unwrap();
+        assert_eq!(
+            template["Resources"]["TreeIndex"]["Type"],
+            "AWS::CloudFront::KeyValueStore"
+        );
+        assert!(out.fit.summary().contains("in a KeyValueStore"));
+    }
+
+    #[test]
+    fn values_are_cut_between_characters() {
+        let text = "ab\u{e9}cd\u{1f600}e".repeat(300);
+        let pieces = chunks(&text, 7);
+        assert!(pieces.iter().all(|p| p.len() <= 7 && !p.is_empty()));
+        assert_eq!(pieces.concat(), text);
+    }
+}

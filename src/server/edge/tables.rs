@@ -9,10 +9,7 @@ use serde_json::{Value, json};
 
 use crate::model::route::{Param, Segment};
 use crate::routing::flags::FlagKind;
-use crate::routing::{
-    BuildChoice, DirPart, JSON, Miss, OsChoice, RouteRouting, Routing, XML, split_suffixes,
-};
-use crate::space::Variant;
+use crate::routing::{BuildChoice, DirPart, JSON, Miss, OsChoice, RouteRouting, Routing, XML};
 
 /// The Content-Types answers carry, by index; the empty document's first.
 const CONTENT_TYPES: [&str; 2] = [XML, JSON];
@@ -78,8 +75,10 @@ pub(crate) fn tables(routing: &Routing, split: bool) -> Value {
             ])
         })
         .collect();
-    let won = if split {
-        split_suffixes(&routing.throttle_rates, &Variant::default(), 0)
+    // Each rate with the suffix of its file (`.w25`), ascending: a request
+    // whose roll is below the rate tries that file first.
+    let won: Vec<(u8, String)> = if split {
+        routing.split_rates()
     } else {
         Vec::new()
     };
