@@ -2,7 +2,7 @@
 // built tree, as `cinder publish` fills the real one: every file the tree's
 // manifest lists, under its path as the key.
 //
-//   node hosts/cloudflare/fill.mjs --root TREE --bucket NAME --persist DIR --wrangler INSTALL
+//   node hosts/cloudflare/fill.mjs --root TREE --bucket NAME --persist DIR --wrangler INSTALL [--keys FILE]
 //
 // INSTALL is where wrangler is installed (its package.json): its miniflare
 // writes the state, in the format its `wrangler dev` reads. Objects are written
@@ -64,8 +64,9 @@ for (const required of ["root", "bucket", "persist", "wrangler"]) {
 const installed = createRequire(join(args.wrangler, "package.json"));
 const { Miniflare } = await import(pathToFileURL(installed.resolve("miniflare")).href);
 
-const manifest = join(args.root, "cinder-manifest.tsv");
-const keys = readFileSync(manifest, "utf8")
+// Every file of the manifest, or with `--keys FILE` only the keys that file
+// lists (one a line): a preview of part of a tree too big to copy whole.
+const keys = readFileSync(args.keys || join(args.root, "cinder-manifest.tsv"), "utf8")
   .split("\n")
   .filter((line) => line !== "" && !line.startsWith("#"))
   .map((line) => line.split("\t")[0]);

@@ -7,8 +7,8 @@
 //     (--origin-dir TREE | --origin http://127.0.0.1:PORT/BUCKET) --listen 127.0.0.1:PORT
 //
 // The origin is either an S3-compatible server (path-style), or a built
-// tree read as a bucket: its manifest's paths are the keys, matched exactly
-// after the URI is decoded once, each object carrying the Content-Type and
+// tree read as a bucket: its files' paths are the keys (the manifest's
+// paths), matched exactly after the URI is decoded once, each object carrying the Content-Type and
 // Cache-Control the template's `Metadata.cinder.Objects` says `cinder
 // publish` gives it; any other key is 403 AccessDenied, as S3 answers a
 // distribution without permission to list the bucket.
@@ -39,7 +39,7 @@
 // stops it.
 
 import http from "node:http";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import vm from "node:vm";
 
@@ -259,8 +259,10 @@ function sendGenerated(res, response) {
   if (body && typeof body === "object") {
     body = body.encoding === "base64" ? Buffer.from(body.data, "base64") : body.data;
   }
+  body = Buffer.from(body === undefined ? "" : body);
+  headers["content-length"] = String(body.length);
   res.writeHead(response.statusCode, response.statusDescription, headers);
-  res.end(body === undefined ? "" : body);
+  res.end(body);
 }
 
 const PASSED = ["content-type", "cache-control", "etag", "last-modified", "content-length"];
@@ -275,31 +277,36 @@ function s3Key(uri) {
   }
 }
 
+/// Whether a built tree, read as a bucket, holds a key: a file at exactly
+/// that path (no empty, `.` or `..` segment, no directory). Files are
+/// looked up as requests come (a tree may hold millions).
+function isKey(root, key) {
+  const parts = key.split("/");
+  if (parts.some((p) => p === "" || p === "." || p === "..")) return false;
+  try {
+    return statSync(join(root, key)).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /// A built tree read as an S3 bucket.
 function directoryOrigin(root, objects) {
-  const manifest = readFileSync(join(root, "cinder-manifest.tsv"), "utf8");
-  const keys = new Set(
-    manifest
-      .split("\n")
-      .filter((line) => line !== "" && !line.startsWith("#"))
-      .map((line) => line.split("\t")[0]),
-  );
-  const types = objects["Content-Type"];
+  const types = objects["Content-Type"].map(([pattern, type]) => [new RegExp(pattern), type]);
+  const typeOf = (key) => (types.find(([p]) => p.test(key)) || [null, objects.Default])[1];
   return async (uri) => {
     const key = s3Key(uri);
-    if (key === null || !keys.has(key)) {
+    if (key === null || !isKey(root, key)) {
       const body = Buffer.from(
         '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
       );
       return { status: 403, headers: { "content-type": "application/xml" }, body };
     }
     const body = readFileSync(join(root, key));
-    const dot = key.lastIndexOf(".");
-    const ext = dot > key.lastIndexOf("/") ? key.slice(dot) : "";
     return {
       status: 200,
       headers: {
-        "content-type": types[ext] || types["*"],
+        "content-type": typeOf(key),
         "cache-control": objects["Cache-Control"],
         "content-length": String(body.length),
       },

@@ -1,16 +1,18 @@
 //! Every web server started as users start it (`hosts/run HOST`, and `cinder
 //! serve`), serving the shared built trees, asked every test request over
 //! HTTP, and compared with `cinder query`: status, Content-Type and body,
-//! and the site's Cache-Control on every answer. nginx, Apache and Caddy
-//! must agree on every request of the demo, a JSON route and a fork's
-//! routes, and on every case of Balrog's conformance corpus; a plain host
-//! must agree on every request `cinder check` does not name.
+//! and the site's Cache-Control on every answer. nginx, Apache, Caddy and
+//! the two CDN edges (a CloudFront Function, a Cloudflare Worker, in their
+//! local runtimes) must agree on every request of the demo, a JSON route
+//! and a fork's routes, and on every case of Balrog's conformance corpus; a
+//! plain host must agree on every request `cinder check` does not name.
 
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::fixture::{Tree, conformance_trees, demo, fork, guardian};
@@ -22,8 +24,13 @@ pub(crate) struct Running {
     child: Child,
     pub(crate) port: u16,
     pub(crate) name: String,
-    log: PathBuf,
+    pub(crate) log: PathBuf,
+    /// Held while a local Cloudflare runs: one `wrangler dev` at a time
+    /// (each takes seconds of both cores to start).
+    _turn: Option<MutexGuard<'static, ()>>,
 }
+
+static WRANGLER: Mutex<()> = Mutex::new(());
 
 /// A port nothing listens on now.
 pub(crate) fn free_port() -> u16 {
@@ -37,10 +44,16 @@ pub(crate) fn free_port() -> u16 {
 impl Running {
     /// `hosts/run HOST` for a tree (`extra`: arguments for `cinder server-config`).
     pub(crate) fn host(host: &str, tree: &Tree, extra: &[&str]) -> Running {
-        Self::host_in(host, tree, extra, None)
+        Self::host_in(host, tree, extra, None, &[])
     }
 
-    fn host_in(host: &str, tree: &Tree, extra: &[&str], tmp: Option<&Path>) -> Running {
+    fn host_in(
+        host: &str,
+        tree: &Tree,
+        extra: &[&str],
+        tmp: Option<&Path>,
+        env: &[(&str, &Path)],
+    ) -> Running {
         let port = free_port();
         let mut cmd = Command::new(repo().join("hosts/run"));
         cmd.arg(host)
@@ -56,6 +69,7 @@ impl Running {
         if let Some(tmp) = tmp {
             cmd.env("TMPDIR", tmp);
         }
+        cmd.envs(env.iter().copied());
         Self::spawn(&format!("{host} ({})", tree.name), cmd, port, tree)
     }
 
@@ -73,6 +87,8 @@ impl Running {
     }
 
     fn spawn(name: &str, mut cmd: Command, port: u16, tree: &Tree) -> Running {
+        let edge = name.starts_with("cloudflare ");
+        let turn = edge.then(|| WRANGLER.lock().unwrap_or_else(PoisonError::into_inner));
         let log = tree
             .root
             .parent()
@@ -88,9 +104,20 @@ impl Running {
             port,
             name: name.to_owned(),
             log,
+            _turn: turn,
         };
-        let deadline = Instant::now() + Duration::from_mins(2);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        // wrangler takes a minute or more to start on a busy machine.
+        let deadline = Instant::now() + Duration::from_mins(if edge { 5 } else { 2 });
+        // hosts/run says when the server answers (a local edge runtime
+        // accepts connections before its worker is ready).
+        let banner = format!(" on http://127.0.0.1:{port}");
+        let waiting = |log: &Path| {
+            !name.starts_with("serve ")
+                && !std::fs::read_to_string(log)
+                    .unwrap_or_default()
+                    .contains(&banner)
+        };
+        while TcpStream::connect(("127.0.0.1", port)).is_err() || waiting(&running.log) {
             let exited = running.child.try_wait().unwrap();
             assert!(
                 exited.is_none() && Instant::now() < deadline,
@@ -216,6 +243,16 @@ fn caddy_agrees_with_query() {
 }
 
 #[test]
+fn cloudfront_agrees_with_query() {
+    agrees_on_the_test_sites("cloudfront");
+}
+
+#[test]
+fn cloudflare_agrees_with_query() {
+    agrees_on_the_test_sites("cloudflare");
+}
+
+#[test]
 fn serve_agrees_with_query() {
     agrees_on_the_test_sites("serve");
 }
@@ -229,7 +266,15 @@ fn agrees_on_the_conformance_cases(host: &str) {
     }
     let (mut agreed, mut refused) = (0, 0);
     for tree in trees {
-        let server = Running::host(host, tree, &[]);
+        let server = if host == "cloudflare" {
+            if tree.requests.is_empty() {
+                // Nothing to ask, and wrangler takes seconds to start.
+                continue;
+            }
+            cloudflare(tree)
+        } else {
+            Running::host(host, tree, &[])
+        };
         let c = compare(&server, tree, "public, max-age=90");
         assert_agrees(&c, &server, tree);
         agreed += c.agreed;
@@ -256,10 +301,95 @@ fn caddy_agrees_on_every_conformance_case() {
     agrees_on_the_conformance_cases("caddy");
 }
 
+/// The Worker for a tree: with its files as static assets when they fit
+/// (20,000), else from a local R2 bucket holding the files the requests'
+/// answers are in (and the empty document), as filling it with a tree of
+/// millions would take hours; the Worker routes with the whole tree's index,
+/// and a key it picks that the bucket lacks gets the empty document, which
+/// the comparison catches wherever the answer is not empty.
+fn cloudflare(tree: &Tree) -> Running {
+    let manifest = std::fs::read_to_string(tree.root.join("cinder-manifest.tsv")).unwrap();
+    let files = manifest.lines().count();
+    if files <= 20_000 {
+        return Running::host("cloudflare", tree, &[]);
+    }
+    let keys: BTreeSet<&str> = tree
+        .expected
+        .iter()
+        .filter_map(|e| e.file.as_deref())
+        .chain(["cinder-empty.xml"])
+        .collect();
+    let list = tree.root.parent().unwrap().join("r2-keys.txt");
+    let keys: Vec<&str> = keys.into_iter().collect();
+    std::fs::write(&list, keys.join("\n") + "\n").unwrap();
+    Running::host_in(
+        "cloudflare",
+        tree,
+        &[],
+        None,
+        &[("CINDER_R2_KEYS", list.as_path())],
+    )
+}
+
+#[test]
+fn cloudfront_agrees_on_every_conformance_case() {
+    agrees_on_the_conformance_cases("cloudfront");
+}
+
+#[test]
+fn cloudflare_agrees_on_every_conformance_case() {
+    agrees_on_the_conformance_cases("cloudflare");
+}
+
+/// The edges' second forms: the CloudFront Function reading the index of
+/// the tree's files from its KeyValueStore, the Worker reading the tree
+/// from an R2 bucket.
+#[test]
+fn cloudfront_with_the_index_in_a_key_value_store_agrees_with_query() {
+    let tree = demo();
+    let server = Running::host("cloudfront", tree, &["--key-value-store"]);
+    let c = compare(&server, tree, "public, max-age=90");
+    assert_agrees(&c, &server, tree);
+    let log = std::fs::read_to_string(&server.log).unwrap();
+    assert!(log.contains("in a KeyValueStore"), "{log}");
+    eprintln!(
+        "cloudfront with a KeyValueStore agrees with cinder query on {} requests of the demo",
+        c.agreed
+    );
+}
+
+#[test]
+fn cloudflare_from_r2_agrees_with_query() {
+    let tree = guardian();
+    let server = Running::host("cloudflare", tree, &["--storage", "r2"]);
+    let c = compare(&server, tree, "public, max-age=90");
+    assert_agrees(&c, &server, tree);
+    let log = std::fs::read_to_string(&server.log).unwrap();
+    assert!(log.contains("in the R2 bucket"), "{log}");
+    eprintln!(
+        "cloudflare reading R2 agrees with cinder query on {} requests of the JSON site",
+        c.agreed
+    );
+}
+
 #[test]
 fn nginx_splits_throttled_checks_by_rate_when_asked() {
+    splits_throttled_checks_by_rate("nginx");
+}
+
+#[test]
+fn cloudfront_splits_throttled_checks_by_rate_when_asked() {
+    splits_throttled_checks_by_rate("cloudfront");
+}
+
+#[test]
+fn cloudflare_splits_throttled_checks_by_rate_when_asked() {
+    splits_throttled_checks_by_rate("cloudflare");
+}
+
+fn splits_throttled_checks_by_rate(host: &str) {
     let tree = demo();
-    let server = Running::host("nginx", tree, &["--split"]);
+    let server = Running::host(host, tree, &["--split"]);
     let url = wire(
         "/update/6/Ember/131.0/20260831094200/WINNT_x86_64-msvc-x64/de/release/Windows_NT%252010.0/ISET:SSE4_2,MEM:16252/default/default/update.xml",
     );
@@ -274,20 +404,20 @@ fn nginx_splits_throttled_checks_by_rate_when_asked() {
     // backgroundRate 25: about a quarter of background checks get 132.0.
     assert!(
         (50..=150).contains(&main),
-        "{main} of {n} got the main answer"
+        "{host}: {main} of {n} got the main answer"
     );
     for _ in 0..20 {
         assert!(
             get(server.port, &format!("{url}?force=1"), None)
                 .body
                 .contains("appVersion=\"132.0\""),
-            "force=1 always gets the main answer"
+            "{host}: force=1 always gets the main answer"
         );
         assert!(
             get(server.port, &format!("{url}?force=-1"), None)
                 .body
                 .contains("appVersion=\"131.0.2\""),
-            "force=-1 never does"
+            "{host}: force=-1 never does"
         );
     }
 }
@@ -371,8 +501,15 @@ fn hosts_run_leaves_nothing_behind_after_sigterm() {
     let tree = guardian();
     let tmp = tree.root.parent().unwrap().join("hosts-run-tmp");
     std::fs::create_dir_all(&tmp).unwrap();
-    for host in ["nginx", "apache", "caddy", "plain"] {
-        let mut server = Running::host_in(host, tree, &[], Some(&tmp));
+    for host in [
+        "nginx",
+        "apache",
+        "caddy",
+        "plain",
+        "cloudfront",
+        "cloudflare",
+    ] {
+        let mut server = Running::host_in(host, tree, &[], Some(&tmp), &[]);
         let answer = get(server.port, &tree.requests[0].url, None);
         assert_eq!(answer.status, tree.expected[0].status, "{host}");
         assert!(server.stop(), "{host}: hosts/run did not exit on SIGTERM");

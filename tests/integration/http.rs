@@ -46,7 +46,7 @@ impl Response {
 pub(crate) fn get(port: u16, target: &str, user_agent: Option<&str>) -> Response {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
+        .set_read_timeout(Some(Duration::from_mins(1)))
         .unwrap();
     let ua = user_agent
         .map(|u| format!("User-Agent: {u}\r\n"))
@@ -56,8 +56,7 @@ pub(crate) fn get(port: u16, target: &str, user_agent: Option<&str>) -> Response
         "GET {target} HTTP/1.1\r\nHost: localhost\r\n{ua}Connection: close\r\n\r\n"
     )
     .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
+    let raw = read_response(&mut stream);
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -78,5 +77,34 @@ pub(crate) fn get(port: u16, target: &str, user_agent: Option<&str>) -> Response
         status,
         headers,
         body,
+    }
+}
+
+/// A response's bytes: up to the end of the body its Content-Length gives
+/// (some servers, wrangler's among them, hold the connection open for
+/// seconds despite `Connection: close`), else up to the end of the stream.
+fn read_response(stream: &mut TcpStream) -> Vec<u8> {
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16384];
+    loop {
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .filter_map(|l| l.split_once(':'))
+                .find(|(k, _)| k.trim() == "content-length")
+                .and_then(|(_, v)| v.trim().parse::<usize>().ok());
+            let bodyless = head.starts_with("http/1.1 304") || head.starts_with("http/1.1 204");
+            if let Some(length) = length.or(bodyless.then_some(0))
+                && raw.len() >= end + 4 + length
+            {
+                return raw;
+            }
+        }
+        let n = stream.read(&mut buf).unwrap();
+        if n == 0 {
+            return raw;
+        }
+        raw.extend_from_slice(&buf[..n]);
     }
 }
