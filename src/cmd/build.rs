@@ -13,6 +13,9 @@ use crate::load::Loaded;
 use crate::output::{Durability, Inputs, Summary, publish, unchanged};
 use crate::plan::{HardLimits, plan};
 use crate::requests::{Request, read_requests};
+use crate::routing::Routing;
+use crate::server::edge::cloudfront;
+use crate::server::edge::index::Index;
 use crate::space::Space;
 
 pub(crate) fn run(ctx: Context, args: &BuildArgs) -> Result<Status, Error> {
@@ -80,6 +83,13 @@ pub(crate) fn run(ctx: Context, args: &BuildArgs) -> Result<Status, Error> {
         &summary,
         Some(plan.refused),
         started.elapsed().as_secs_f64(),
+    );
+    // What the CDN edge that cannot ask its bucket for a file needs.
+    let index = Index::new(plan.files.iter().map(|(path, _)| path.as_str()));
+    let _ = writeln!(
+        std::io::stderr(),
+        "{}",
+        cloudfront::fit_report(&Routing::new(&space), &index)
     );
     Ok(Status::Success)
 }

@@ -21,6 +21,10 @@ pub(crate) enum Host {
     /// Cloudflare Pages without functions, a bare S3 website, `python3 -m
     /// http.server`.
     Plain,
+    /// Amazon CloudFront with a CloudFront Function routing to an S3 bucket.
+    CloudFront,
+    /// A Cloudflare Worker routing to an R2 bucket or its static assets.
+    Cloudflare,
 }
 
 /// What serving a tree takes.
@@ -63,7 +67,14 @@ impl Feature {
 }
 
 impl Host {
-    pub(crate) const ALL: [Host; 4] = [Host::Nginx, Host::Apache, Host::Caddy, Host::Plain];
+    pub(crate) const ALL: [Host; 6] = [
+        Host::Nginx,
+        Host::Apache,
+        Host::Caddy,
+        Host::CloudFront,
+        Host::Cloudflare,
+        Host::Plain,
+    ];
 
     /// As `cinder server-config` and `hosts/run` name it.
     pub(crate) fn name(self) -> &'static str {
@@ -72,6 +83,8 @@ impl Host {
             Host::Apache => "apache",
             Host::Caddy => "caddy",
             Host::Plain => "plain",
+            Host::CloudFront => "cloudfront",
+            Host::Cloudflare => "cloudflare",
         }
     }
 
@@ -80,6 +93,12 @@ impl Host {
             Host::Nginx => "nginx",
             Host::Apache => "Apache httpd 2.4 (mod_rewrite)",
             Host::Caddy => "Caddy 2",
+            Host::CloudFront => {
+                "Amazon CloudFront (a CloudFront Function in front of an S3 bucket; the fit is in the build summary)"
+            }
+            Host::Cloudflare => {
+                "Cloudflare (a Worker reading R2, or static assets up to 20,000 files)"
+            }
             Host::Plain => {
                 "plain, no rewriting (GitHub Pages, Netlify or Cloudflare Pages without functions, an S3 website, `python3 -m http.server`)"
             }
@@ -94,7 +113,9 @@ impl Host {
     /// How it serves a feature, in a few words (`yes`, `no`, or how).
     pub(crate) fn serves(self, f: Feature) -> &'static str {
         match (self, f) {
-            (Host::Nginx, Feature::Split) => "yes, with `--split`",
+            (Host::Nginx | Host::CloudFront | Host::Cloudflare, Feature::Split) => {
+                "yes, with `--split`"
+            }
             (Host::Apache | Host::Caddy, Feature::Split) => {
                 "no: background checks get the fallback, as `query` answers"
             }
