@@ -360,6 +360,13 @@ pub(crate) struct BuildArgs {
     #[arg(long)]
     pub(crate) no_fsync: bool,
 
+    /// Flush each file and directory as it is written, rather than one
+    /// `syncfs` of the whole file system before publishing (Linux; elsewhere
+    /// each file is flushed anyway). Slower, but waits for no other
+    /// program's writes to the same file system.
+    #[arg(long, conflicts_with = "no_fsync")]
+    pub(crate) fsync_each_file: bool,
+
     /// Refuse to write a tree of more files than this (a site from a pull
     /// request cannot raise it).
     #[arg(long, value_name = "N", default_value_t = crate::plan::HardLimits::FILES)]

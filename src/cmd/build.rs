@@ -73,6 +73,8 @@ pub(crate) fn run(ctx: Context, args: &BuildArgs) -> Result<Status, Error> {
     let bar = Bar::new("writing");
     let durability = if args.no_fsync {
         Durability::Skip
+    } else if args.fsync_each_file {
+        Durability::FlushEach
     } else {
         Durability::Flush
     };

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::app::Error;
 use crate::plan::Plan;
 
-use super::durable::Durability;
+use super::durable::Syncs;
 use super::manifest;
 
 /// The blobs of one plan's bodies. Hard links are limited per file (65,000 on
@@ -20,18 +20,18 @@ use super::manifest;
 pub(super) struct Blobs<'p> {
     dir: PathBuf,
     plan: &'p Plan,
-    durability: Durability,
+    syncs: &'p Syncs,
     /// Per body: the shard new links go to.
     shard: Vec<AtomicU32>,
     grow: Mutex<()>,
 }
 
 impl<'p> Blobs<'p> {
-    pub(super) fn new(dir: PathBuf, plan: &'p Plan, durability: Durability) -> Self {
+    pub(super) fn new(dir: PathBuf, plan: &'p Plan, syncs: &'p Syncs) -> Self {
         Blobs {
             dir,
             plan,
-            durability,
+            syncs,
             shard: (0..plan.bodies.len()).map(|_| AtomicU32::new(0)).collect(),
             grow: Mutex::new(()),
         }
@@ -65,7 +65,7 @@ impl<'p> Blobs<'p> {
             Ok(f)
         };
         let file = write().map_err(|e| Error::write(&tmp, e))?;
-        self.durability.file(&file, &tmp)?;
+        self.syncs.file(&file, &tmp)?;
         drop(file);
         // Link rather than rename: renaming over a blob another thread just
         // made would unlink the inode it may be linking from, and Linux

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use crate::app::Error;
 
+use super::durable::Syncs;
 use super::{Summary, current_generation, manifest, state, state_dir};
 
 /// The record's file, in the state directory.
@@ -30,6 +31,18 @@ fn line(digest: &[u8; 32], generation: u64, s: &Summary) -> String {
     )
 }
 
+/// When a record is flushed to the disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Flush {
+    /// Written before its generation is published: flushed with it, before
+    /// the swap. (A record of a generation that is not the published one
+    /// says nothing, so one written for a swap that never happens is
+    /// harmless.)
+    WithGeneration,
+    /// Replacing the record of the published generation on its own.
+    OnItsOwn,
+}
+
 /// Records that generation `generation` (published, with `summary`) was
 /// built from `inputs`. Atomic: a reader sees the old record or the new one.
 pub(super) fn record(
@@ -37,7 +50,8 @@ pub(super) fn record(
     inputs: &Inputs,
     generation: u64,
     summary: &Summary,
-    durability: super::Durability,
+    syncs: &Syncs,
+    flush: Flush,
 ) -> Result<(), Error> {
     let path = state.join(NAME);
     let tmp = state.join(format!("{NAME}.tmp"));
@@ -52,9 +66,15 @@ pub(super) fn record(
         Ok(f)
     };
     let file = write().map_err(|e| Error::write(&tmp, e))?;
-    durability.file(&file, &tmp)?;
+    match flush {
+        Flush::WithGeneration => syncs.file(&file, &tmp)?,
+        Flush::OnItsOwn => syncs.file_now(&file, &tmp)?,
+    }
     std::fs::rename(&tmp, &path).map_err(|e| Error::write(&path, e))?;
-    durability.dir(state)
+    match flush {
+        Flush::WithGeneration => syncs.dir(state),
+        Flush::OnItsOwn => syncs.dir_now(state),
+    }
 }
 
 /// When the tree published at `out` was built from `inputs`: what it holds
@@ -96,11 +116,13 @@ pub(crate) fn unchanged(out: &Path, inputs: &Inputs) -> Result<Option<Summary>, 
         bytes,
         seconds: 0.0,
         generation: None,
+        synced: super::Synced::default(),
     }))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::durable::Strategy;
     use super::*;
 
     #[test]
@@ -122,7 +144,8 @@ mod tests {
             &inputs,
             3,
             &summary,
-            crate::output::Durability::Flush,
+            &Syncs::new(Strategy::EachFile),
+            Flush::OnItsOwn,
         )
         .unwrap();
         let same = unchanged(&out, &inputs).unwrap().expect("unchanged");
@@ -138,7 +161,8 @@ mod tests {
             &inputs,
             2,
             &summary,
-            crate::output::Durability::Flush,
+            &Syncs::new(Strategy::EachFile),
+            Flush::OnItsOwn,
         )
         .unwrap();
         assert_eq!(unchanged(&out, &inputs).unwrap(), None);

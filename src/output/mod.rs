@@ -32,7 +32,7 @@ pub(crate) mod manifest;
 mod state;
 mod subtrees;
 
-pub(crate) use durable::Durability;
+pub(crate) use durable::{Durability, Synced};
 pub(crate) use inputs::{Inputs, unchanged};
 
 use std::collections::HashSet;
@@ -47,6 +47,8 @@ use crate::app::Error;
 use crate::plan::Plan;
 
 use blobs::Blobs;
+use durable::{Strategy, Syncs};
+use inputs::Flush;
 use subtrees::Layout;
 
 /// What a publication did.
@@ -63,6 +65,8 @@ pub(crate) struct Summary {
     pub(crate) seconds: f64,
     /// The generation now published (`None` when nothing changed).
     pub(crate) generation: Option<u64>,
+    /// What was flushed to the disk.
+    pub(crate) synced: Synced,
 }
 
 /// Progress reports while writing.
@@ -281,6 +285,9 @@ pub(crate) fn publish(
         )));
     }
     clean_leftovers(&state, out);
+    let store = state.join(subtrees::STORE);
+    let blobs_dir = state.join("blobs");
+    let syncs = Syncs::new(Strategy::of(durability, &state, &[&store, &blobs_dir]));
 
     let current = current_generation(out, &state)?;
     let (unchanged, removed) = match current {
@@ -296,12 +303,14 @@ pub(crate) fn publish(
         bytes: plan.bytes(),
         seconds: 0.0,
         generation: None,
+        synced: Synced::default(),
     };
     if let Some(g) = current
         && summary.written == 0
         && removed == 0
     {
-        inputs::record(&state, inputs, g, &summary, durability)?;
+        inputs::record(&state, inputs, g, &summary, &syncs, Flush::OnItsOwn)?;
+        summary.synced = syncs.synced();
         summary.seconds = started.elapsed().as_secs_f64();
         return Ok(summary);
     }
@@ -313,16 +322,15 @@ pub(crate) fn publish(
         .max(current.map_or(1, |c| c + 1));
     let staging = state.join(format!("gen-{next}.tmp"));
     std::fs::create_dir(&staging).map_err(|e| Error::write(&staging, e))?;
-    let store = state.join(subtrees::STORE);
     let layout = Layout::of(plan);
-    let blobs = Blobs::new(state.join("blobs"), plan, durability);
+    let blobs = Blobs::new(blobs_dir.clone(), plan, &syncs);
     let counter = Counter {
         done: AtomicU64::new(0),
         total: plan.files.len() as u64,
         progress,
     };
     // The subtrees first, then the top part that links to them.
-    subtrees::fill_store(&store, plan, &layout, &blobs, &counter, durability)?;
+    subtrees::fill_store(&store, plan, &layout, &blobs, &counter, &syncs)?;
     let top = || layout.top.iter().map(|&i| plan.files[i].0.as_str());
     let top_dirs = make_dirs(
         &staging,
@@ -338,30 +346,44 @@ pub(crate) fn publish(
     subtrees::write_list(&staging.join(subtrees::LIST), &layout.entries())?;
     let manifest_path = staging.join(manifest::NAME);
     write_manifest(plan, &manifest_path)?;
-    // Everything the generation needs is on the disk before it is published.
-    durability.file_at(&manifest_path)?;
-    durability.file_at(&staging.join(subtrees::LIST))?;
-    durability.dirs(&staging, top_dirs)?;
-    durability.dir(&state.join("blobs"))?;
+    syncs.file_at(&manifest_path)?;
+    syncs.file_at(&staging.join(subtrees::LIST))?;
+    syncs.dirs(&staging, top_dirs)?;
+    syncs.dir(&blobs_dir)?;
 
-    // The switch: rename the finished generation into place, then point
-    // `out` at it with one atomic rename of a fresh symlink.
+    // The finished generation takes its name, and the record of what it was
+    // built from is written (it counts only once the generation is the
+    // published one).
     let final_dir = generation_dir(&state, next);
     std::fs::rename(&staging, &final_dir).map_err(|e| Error::write(&final_dir, e))?;
-    durability.dir(&state)?;
+    summary.generation = Some(next);
+    inputs::record(
+        &state,
+        inputs,
+        next,
+        &summary,
+        &syncs,
+        Flush::WithGeneration,
+    )?;
+    // Everything the generation needs is on the disk before it is
+    // published: one sync of the file system (each file and directory was
+    // flushed as it was made otherwise).
+    syncs.settle(&state)?;
+
+    // The switch: point `out` at the generation with one atomic rename of
+    // a fresh symlink, and flush the directory holding it.
     let state_name = state.file_name().unwrap_or_default();
     let target = Path::new(state_name).join(format!("gen-{next}"));
     let link_tmp = link_tmp(out);
     let _ = std::fs::remove_file(&link_tmp);
     symlink(&target, &link_tmp).map_err(|e| Error::write(&link_tmp, e))?;
     std::fs::rename(&link_tmp, out).map_err(|e| Error::write(out, e))?;
-    durability.dir(
+    syncs.dir_now(
         out.parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new(".")),
     )?;
-    summary.generation = Some(next);
-    inputs::record(&state, inputs, next, &summary, durability)?;
+    summary.synced = syncs.synced();
 
     // Keep the generation just replaced (requests may still be reading it;
     // it also allows a rollback); remove older ones, then the subtrees and
@@ -632,5 +654,75 @@ pub(super) mod tests {
         // The old body "a" is linked from nothing any more.
         let blobs = std::fs::read_dir(state.join("blobs")).unwrap().count();
         assert_eq!(blobs, 4, "bodies \"\", none, b and c");
+    }
+
+    #[test]
+    fn each_durability_flushes_what_it_says_and_publishes_the_same_tree() {
+        // On one thread: two workers may both write a blob that does not
+        // exist yet (the second one's copy is dropped), which would make
+        // the count of flushed files vary.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let publish_with = |durability| {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("public");
+            let mut runs = Vec::new();
+            for body in ["a", "a", "b"] {
+                let s = pool
+                    .install(|| publish(&site(body), &out, &NO_INPUTS, durability, &Silent))
+                    .unwrap();
+                runs.push((s.generation, s.synced));
+            }
+            let manifest = std::fs::read(out.join(manifest::NAME)).unwrap();
+            (runs, manifest)
+        };
+        let synced = |files, dirs, file_systems| Synced {
+            files,
+            dirs,
+            file_systems,
+        };
+
+        // Each file: the first build writes 3 blobs, a manifest, a subtree
+        // list and the record, and flushes 14 directories: 2 distinct
+        // subtrees of 4 directories each, the store, the generation's root
+        // and `update`, the blob directory, the state directory (its new
+        // generation and record) and, after the swap, the one holding the
+        // link. The unchanged rebuild replaces the record on its own. The
+        // third writes one new blob and one new subtree.
+        let (each, tree) = publish_with(Durability::FlushEach);
+        assert_eq!(
+            each,
+            [
+                (Some(1), synced(6, 14, 0)),
+                (None, synced(1, 1, 0)),
+                (Some(2), synced(4, 10, 0)),
+            ]
+        );
+
+        // The platform's way: on Linux, one syncfs before each swap, and the
+        // link's directory after it.
+        let (flush, same) = publish_with(Durability::Flush);
+        assert_eq!(same, tree);
+        if cfg!(target_os = "linux") {
+            assert_eq!(
+                flush,
+                [
+                    (Some(1), synced(0, 1, 1)),
+                    (None, synced(1, 1, 0)),
+                    (Some(2), synced(0, 1, 1)),
+                ]
+            );
+        } else {
+            assert_eq!(flush, each);
+        }
+
+        let (skip, same) = publish_with(Durability::Skip);
+        assert_eq!(same, tree);
+        assert!(
+            skip.iter().all(|(_, s)| *s == Synced::default()),
+            "{skip:?}"
+        );
     }
 }

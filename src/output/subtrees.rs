@@ -23,7 +23,7 @@ use crate::app::Error;
 use crate::plan::Plan;
 
 use super::blobs::Blobs;
-use super::durable::Durability;
+use super::durable::Syncs;
 use super::{Counter, make_dirs, manifest, remove_tree, symlink};
 
 /// The store's directory, in the state directory.
@@ -185,7 +185,7 @@ pub(super) fn fill_store(
     layout: &Layout,
     blobs: &Blobs<'_>,
     counter: &Counter<'_>,
-    durability: Durability,
+    syncs: &Syncs,
 ) -> Result<u64, Error> {
     // One subtree per distinct hash, with how many files it stands for.
     let mut order: Vec<usize> = (0..layout.subtrees.len()).collect();
@@ -202,12 +202,12 @@ pub(super) fn fill_store(
     let made: Vec<bool> = distinct
         .par_iter()
         .map(|(s, files)| {
-            let made = make_subtree(store, plan, s, blobs, durability)?;
+            let made = make_subtree(store, plan, s, blobs, syncs)?;
             counter.add(*files);
             Ok::<bool, Error>(made)
         })
         .collect::<Result<_, _>>()?;
-    durability.dir(store)?;
+    syncs.dir(store)?;
     Ok(made.iter().filter(|m| **m).count() as u64)
 }
 
@@ -217,7 +217,7 @@ fn make_subtree(
     plan: &Plan,
     s: &Subtree,
     blobs: &Blobs<'_>,
-    durability: Durability,
+    syncs: &Syncs,
 ) -> Result<bool, Error> {
     let name = manifest::hex(&s.hash);
     let entry = store.join(&name);
@@ -243,7 +243,7 @@ fn make_subtree(
         .par_iter()
         .with_min_len(64)
         .try_for_each(|(path, body)| blobs.link(*body, &tmp.join(&path[s.prefix + 1..])))?;
-    durability.dirs(&tmp, dirs)?;
+    syncs.dirs(&tmp, dirs)?;
     if let Err(e) = std::fs::rename(&tmp, &entry) {
         // Only an entry that appeared meanwhile (it is complete) is fine.
         if std::fs::symlink_metadata(&entry).is_err() {

@@ -482,3 +482,21 @@ fn every_answer_query_gives_is_the_file_in_the_tree() {
     }
     assert!(checked > 50, "only {checked} answers had files");
 }
+
+#[test]
+fn the_two_ways_of_not_syncing_once_cannot_be_asked_together() {
+    let s = Scratch::new();
+    let out = s.path().join("public");
+    let o = build(
+        &crate::support::repo(),
+        &out,
+        &["--no-fsync", "--fsync-each-file"],
+    );
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("--no-fsync") && err.contains("--fsync-each-file"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing is written");
+}
