@@ -5,72 +5,14 @@
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use crate::cli::{Cli, Color, Command, ImportCommand, ServerConfigCommand};
-use crate::cmd;
+use crate::cmd::{self, Context, Status};
 use crate::diag::Style;
-
-/// What a command found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Status {
-    /// Nothing to report.
-    Success,
-    /// Errors in the site, failed requests, or differences: exit 1.
-    Findings,
-}
-
-/// Errors that stop a command: exit 2.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum Error {
-    #[error("cannot read `{}`: {source}", path.display())]
-    Read { path: PathBuf, source: io::Error },
-    #[error("cannot write `{}`: {source}", path.display())]
-    Write { path: PathBuf, source: io::Error },
-    #[error(transparent)]
-    NotASite(#[from] crate::load::NotASite),
-    #[error(transparent)]
-    Publish(Box<crate::publish::Error>),
-    #[error("{0}")]
-    Usage(String),
-    #[error("{0}")]
-    Invalid(String),
-}
-
-impl Error {
-    pub(crate) fn read(path: impl Into<PathBuf>, source: io::Error) -> Error {
-        Error::Read {
-            path: path.into(),
-            source,
-        }
-    }
-
-    pub(crate) fn write(path: impl Into<PathBuf>, source: io::Error) -> Error {
-        Error::Write {
-            path: path.into(),
-            source,
-        }
-    }
-}
-
-impl From<crate::publish::Error> for Error {
-    fn from(e: crate::publish::Error) -> Error {
-        match e {
-            crate::publish::Error::Local(e) => e,
-            e => Error::Publish(Box::new(e)),
-        }
-    }
-}
-
-/// Settings every command shares.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Context {
-    /// How to draw diagnostics on stderr.
-    pub(crate) style: Style,
-}
+use crate::error::Error;
 
 /// Runs cinder with these arguments (the first is the program name).
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {

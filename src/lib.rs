@@ -11,6 +11,7 @@ mod cmd;
 mod diag;
 mod diff;
 mod engine;
+mod error;
 mod explain;
 mod import;
 mod load;

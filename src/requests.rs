@@ -51,10 +51,11 @@ pub(crate) fn parse_requests(text: &str) -> Result<Vec<Request>, (usize, String)
 }
 
 /// Reads a request file (invalid UTF-8 is replaced, as in a log).
-pub(crate) fn read_requests(path: &Path) -> Result<Vec<Request>, crate::app::Error> {
-    let bytes = std::fs::read(path).map_err(|e| crate::app::Error::read(path, e))?;
-    parse_requests(&String::from_utf8_lossy(&bytes))
-        .map_err(|(line, e)| crate::app::Error::Invalid(format!("{}:{line}: {e}", path.display())))
+pub(crate) fn read_requests(path: &Path) -> Result<Vec<Request>, crate::error::Error> {
+    let bytes = std::fs::read(path).map_err(|e| crate::error::Error::read(path, e))?;
+    parse_requests(&String::from_utf8_lossy(&bytes)).map_err(|(line, e)| {
+        crate::error::Error::Invalid(format!("{}:{line}: {e}", path.display()))
+    })
 }
 
 #[cfg(test)]

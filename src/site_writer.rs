@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::app::Error;
+use crate::error::Error;
 
 /// The parts of a directory that make it a site; `--force` replaces them
 /// whole, so no rule or release of the old site lingers among the new.

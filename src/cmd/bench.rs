@@ -12,8 +12,9 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::app::{Context, Error, Status};
 use crate::cli::{BenchEdgeIndexArgs, BenchEvalArgs, BenchRawWriteArgs};
+use crate::cmd::{Context, Status};
+use crate::error::Error;
 use crate::output::manifest;
 use crate::plan::{Quiet, plan};
 use crate::server::edge::index::{Index, LOOKUP_JS};

@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 
-use crate::app::{Context, Error, Status};
 use crate::cli::BuildArgs;
 use crate::cmd::bar::Bar;
 use crate::cmd::human_bytes;
+use crate::cmd::{Context, Status};
+use crate::error::Error;
 use crate::load::Loaded;
 use crate::output::{Durability, Inputs, Summary, publish, unchanged};
 use crate::plan::{HardLimits, plan};

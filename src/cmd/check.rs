@@ -4,9 +4,10 @@
 use std::collections::HashSet;
 use std::io::Write;
 
-use crate::app::{Context, Error, Status};
 use crate::cli::{CheckArgs, NextChangeArgs};
+use crate::cmd::{Context, Status};
 use crate::diag::render;
+use crate::error::Error;
 use crate::load::{expiry, load_site_with};
 use crate::plan::{Plan, Quiet, plan};
 use crate::routing::Routing;

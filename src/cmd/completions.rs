@@ -4,8 +4,9 @@ use std::io::Write;
 
 use clap::CommandFactory;
 
-use crate::app::{Context, Error, Status};
 use crate::cli::{Cli, CompletionsArgs};
+use crate::cmd::{Context, Status};
+use crate::error::Error;
 
 pub(crate) fn run(_ctx: Context, args: &CompletionsArgs) -> Result<Status, Error> {
     let mut command = Cli::command();

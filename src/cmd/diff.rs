@@ -5,9 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::app::{Context, Error, Status};
 use crate::cli::{DiffArgs, DiffFormat};
+use crate::cmd::{Context, Status};
 use crate::diff::{compare, markdown, text};
+use crate::error::Error;
 use crate::plan::{Quiet, plan};
 use crate::space::Space;
 

@@ -2,8 +2,9 @@
 
 use std::io::Write;
 
-use crate::app::{Context, Error, Status};
 use crate::cli::ExplainArgs;
+use crate::cmd::{Context, Status};
+use crate::error::Error;
 use crate::explain::explain;
 use crate::space::Space;
 

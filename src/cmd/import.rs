@@ -2,8 +2,9 @@
 
 use std::io::Write;
 
-use crate::app::{Context, Error, Status};
 use crate::cli::ImportBalrogArgs;
+use crate::cmd::{Context, Status};
+use crate::error::Error;
 use crate::import::balrog::Export;
 use crate::site_writer::write_site;
 

@@ -5,8 +5,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::app::{Context, Error, Status};
 use crate::cli::InitArgs;
+use crate::cmd::{Context, Status};
+use crate::error::Error;
 use crate::schema::documents;
 use crate::site_writer::write_site;
 

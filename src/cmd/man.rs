@@ -4,8 +4,9 @@ use std::io::Write;
 
 use clap::CommandFactory;
 
-use crate::app::{Context, Error, Status};
 use crate::cli::{Cli, ManArgs};
+use crate::cmd::{Context, Status};
+use crate::error::Error;
 
 pub(crate) fn run(_ctx: Context, args: &ManArgs) -> Result<Status, Error> {
     let command = Cli::command();

@@ -20,10 +20,27 @@ pub(crate) mod synth;
 use std::io::Write;
 use std::path::Path;
 
-use crate::app::{Context, Error};
 use crate::cli::SiteArg;
+use crate::diag::Style;
 use crate::diag::render;
+use crate::error::Error;
 use crate::load::{Loaded, load_site, load_site_at};
+
+/// What a command found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Status {
+    /// Nothing to report.
+    Success,
+    /// Errors in the site, failed requests, or differences: exit 1.
+    Findings,
+}
+
+/// Settings every command shares.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Context {
+    /// How to draw diagnostics on stderr.
+    pub(crate) style: Style,
+}
 
 /// Loads the site a command names, as of its `--at` (default now).
 pub(crate) fn load_at(site: &SiteArg) -> Result<Loaded, Error> {

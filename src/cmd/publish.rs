@@ -3,10 +3,11 @@
 use std::io::Write;
 use std::time::Duration;
 
-use crate::app::{Context, Error, Status};
 use crate::cli::PublishArgs;
 use crate::cmd::bar::Bar;
 use crate::cmd::human_bytes;
+use crate::cmd::{Context, Status};
+use crate::error::Error;
 use crate::output::manifest::escape;
 use crate::publish::{Dest, Findings, Options, Plan, Summary, Tree, Why, dest};
 use crate::routing::Routing;

@@ -2,9 +2,10 @@
 
 use std::io::{BufWriter, Write};
 
-use crate::app::{Context, Error, Status};
 use crate::cli::QueryArgs;
+use crate::cmd::{Context, Status};
 use crate::engine::request::parse_url;
+use crate::error::Error;
 use crate::render::json::ascii_json;
 use crate::requests::{Request, read_requests};
 use crate::respond::{exact, respond};

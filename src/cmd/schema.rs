@@ -2,8 +2,9 @@
 
 use std::io::Write;
 
-use crate::app::{Context, Error, Status};
 use crate::cli::SchemaArgs;
+use crate::cmd::{Context, Status};
+use crate::error::Error;
 use crate::schema::documents;
 
 pub(crate) fn run(_ctx: Context, args: &SchemaArgs) -> Result<Status, Error> {

@@ -3,8 +3,9 @@
 use std::io::Write;
 use std::net::TcpListener;
 
-use crate::app::{Context, Error, Status};
 use crate::cli::ServeArgs;
+use crate::cmd::{Context, Status};
+use crate::error::Error;
 use crate::plan::EMPTY_FILE;
 use crate::requests::read_requests;
 use crate::routing::Routing;

@@ -4,11 +4,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::app::{Context, Error, Status};
 use crate::cli::{
     CloudFrontArgs, CloudflareArgs, EdgeArgs, EdgeStorage, HostArgs, NginxArgs, PlainArgs,
     PoliciesArgs, SiteArg,
 };
+use crate::cmd::{Context, Status};
+use crate::error::Error;
 use crate::load::Loaded;
 use crate::output::manifest;
 use crate::requests::read_requests;

@@ -2,8 +2,9 @@
 
 use std::io::Write;
 
-use crate::app::{Context, Error, Status};
 use crate::cli::SynthArgs;
+use crate::cmd::{Context, Status};
+use crate::error::Error;
 
 pub(crate) fn run(_ctx: Context, args: &SynthArgs) -> Result<Status, Error> {
     if !(args.scale.is_finite() && args.scale > 0.0) {

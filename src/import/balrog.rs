@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::app::Error;
+use crate::error::Error;
 use crate::model::route::{BALROG_ROUTES, BalrogRoute, Route, balrog_template, parse_template};
 use crate::yaml_out::to_yaml;
 

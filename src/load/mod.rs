@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::error::NotASite;
 use crate::model::Site;
 use crate::model::release::Release;
 use crate::source::{Loc, Sources};
@@ -44,15 +45,6 @@ pub(crate) struct Loaded {
     pub(crate) at: Timestamp,
     /// Every time a scheduled change takes effect, sorted, without repeats.
     pub(crate) schedule: Vec<Timestamp>,
-}
-
-/// The directory is not a site at all.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum NotASite {
-    #[error("`{}` does not exist", .0.display())]
-    Missing(PathBuf),
-    #[error("`{}` is not a cinder site: it has no `cinder.yml`", .0.display())]
-    NoConfig(PathBuf),
 }
 
 /// Loads the site in `dir` as it is now. Problems in its files are

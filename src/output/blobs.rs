@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 
-use crate::app::Error;
+use crate::error::Error;
 use crate::plan::Plan;
 
 use super::durable::Syncs;

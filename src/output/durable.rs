@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use crate::app::Error;
+use crate::error::Error;
 
 /// Whether a publication flushes what it writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@
 use std::io::ErrorKind;
 use std::path::Path;
 
-use crate::app::Error;
+use crate::error::Error;
 
 use super::durable::Syncs;
 use super::{Summary, current_generation, manifest, state, state_dir};

@@ -43,7 +43,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::app::Error;
+use crate::error::Error;
 use crate::plan::Plan;
 
 use blobs::Blobs;

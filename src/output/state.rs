@@ -10,7 +10,7 @@
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
-use crate::app::Error;
+use crate::error::Error;
 
 /// The marker's file, in the state directory.
 pub(super) const MARKER: &str = "cinder-state";

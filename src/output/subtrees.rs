@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::app::Error;
+use crate::error::Error;
 use crate::plan::Plan;
 
 use super::blobs::Blobs;

@@ -188,7 +188,7 @@ pub(crate) fn open(
                 )));
             }
             let given = std::path::Path::new(rest);
-            let dir = resolve(given).map_err(|e| crate::app::Error::read(given, e))?;
+            let dir = resolve(given).map_err(|e| crate::error::Error::read(given, e))?;
             if let Some(p) = apart
                 .iter()
                 .find(|p| dir.starts_with(p) || p.starts_with(&dir))
@@ -198,7 +198,7 @@ pub(crate) fn open(
                     p.display()
                 )));
             }
-            std::fs::create_dir_all(&dir).map_err(|e| crate::app::Error::write(&dir, e))?;
+            std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::write(&dir, e))?;
             let store = LocalFileSystem::new_with_prefix(&dir)
                 .map_err(|e| built(dest, &e))?
                 .with_automatic_cleanup(true);

@@ -75,8 +75,17 @@ pub(crate) enum Error {
     Tree(String),
     /// A local file could not be read or written.
     #[error(transparent)]
-    Local(#[from] crate::app::Error),
+    Local(#[from] crate::error::Error),
     /// The runtime that drives the transfers could not start.
     #[error("cannot start the transfers: {0}")]
     Runtime(std::io::Error),
+}
+
+impl From<Error> for crate::error::Error {
+    fn from(e: Error) -> crate::error::Error {
+        match e {
+            Error::Local(e) => e,
+            e => crate::error::Error::Publish(Box::new(e)),
+        }
+    }
 }

@@ -21,7 +21,7 @@ use object_store::path::Path;
 use object_store::{Attribute, Attributes, ObjectStoreExt, PutMode, PutOptions, UpdateVersion};
 use sha2::{Digest, Sha256};
 
-use crate::app::Error as AppError;
+use crate::error::Error as AppError;
 use crate::time::{Timestamp, format, now};
 
 use super::dest::{Dest, Kind};

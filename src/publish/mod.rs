@@ -255,7 +255,7 @@ async fn publish_leased(
         && let Some(dir) = &dest.dir
     {
         for (_, path) in dest::leftovers(dir) {
-            std::fs::remove_file(&path).map_err(|e| crate::app::Error::write(&path, e))?;
+            std::fs::remove_file(&path).map_err(|e| crate::error::Error::write(&path, e))?;
         }
     }
     // 1. Every key this publish may change, before it changes any.

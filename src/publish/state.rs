@@ -20,7 +20,7 @@ use flate2::write::GzEncoder;
 use object_store::path::Path;
 use object_store::{Attribute, Attributes, ObjectStoreExt, PutOptions, PutPayload};
 
-use crate::app::Error as AppError;
+use crate::error::Error as AppError;
 use crate::output::manifest;
 
 use super::dest::Dest;

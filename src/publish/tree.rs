@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::app::Error as AppError;
+use crate::error::Error as AppError;
 use crate::output::manifest::{self, Line};
 use crate::routing::{Routing, TreeFile};
 

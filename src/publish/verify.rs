@@ -17,7 +17,7 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use md5::{Digest, Md5};
 use object_store::ObjectStoreExt;
 
-use crate::app::Error as AppError;
+use crate::error::Error as AppError;
 
 use super::Progress;
 use super::dest::{Dest, Kind};
