@@ -5,7 +5,6 @@
 //! `engine` evaluates requests exactly as Balrog does, `render` writes the
 //! response bodies; the commands in `cmd` put these together.
 
-mod app;
 mod cli;
 mod cmd;
 mod diag;
@@ -23,6 +22,7 @@ mod render;
 mod requests;
 mod respond;
 mod routing;
+mod run;
 mod schema;
 mod segment;
 mod server;
@@ -33,7 +33,7 @@ mod synth;
 mod time;
 mod yaml_out;
 
-pub use app::run;
+pub use run::run;
 #[cfg(test)]
 mod properties;
 #[cfg(test)]
