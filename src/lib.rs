@@ -19,7 +19,6 @@ mod output;
 mod plan;
 mod publish;
 mod render;
-mod requests;
 mod respond;
 mod routing;
 mod run;

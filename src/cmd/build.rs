@@ -5,15 +5,16 @@ use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 
+use super::read_requests;
 use crate::cli::BuildArgs;
 use crate::cmd::bar::Bar;
 use crate::cmd::human_bytes;
 use crate::cmd::{Context, Status};
 use crate::error::Error;
 use crate::load::Loaded;
+use crate::model::request::Request;
 use crate::output::{Durability, Inputs, Summary, publish, unchanged};
 use crate::plan::{HardLimits, plan};
-use crate::requests::{Request, read_requests};
 use crate::routing::Routing;
 use crate::server::edge::cloudfront;
 use crate::server::edge::index::Index;

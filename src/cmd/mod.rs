@@ -25,6 +25,7 @@ use crate::diag::Style;
 use crate::diag::render;
 use crate::error::Error;
 use crate::load::{Loaded, load_site, load_site_at};
+use crate::model::request::Request;
 
 /// What a command found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,4 +108,11 @@ pub(crate) fn human_bytes(n: u64) -> String {
     } else {
         format!("{n} B")
     }
+}
+
+/// Reads a request file (invalid UTF-8 is replaced, as in a log).
+pub(crate) fn read_requests(path: &Path) -> Result<Vec<Request>, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
+    crate::model::request::parse_requests(&String::from_utf8_lossy(&bytes))
+        .map_err(|(line, e)| Error::Invalid(format!("{}:{line}: {e}", path.display())))
 }

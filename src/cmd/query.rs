@@ -2,12 +2,13 @@
 
 use std::io::{BufWriter, Write};
 
+use super::read_requests;
 use crate::cli::QueryArgs;
 use crate::cmd::{Context, Status};
 use crate::engine::request::parse_url;
 use crate::error::Error;
+use crate::model::request::Request;
 use crate::render::json::ascii_json;
-use crate::requests::{Request, read_requests};
 use crate::respond::{exact, respond};
 use crate::routing::{JSON, Routing, XML};
 use crate::space::Space;

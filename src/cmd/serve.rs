@@ -3,11 +3,11 @@
 use std::io::Write;
 use std::net::TcpListener;
 
+use super::read_requests;
 use crate::cli::ServeArgs;
 use crate::cmd::{Context, Status};
 use crate::error::Error;
 use crate::plan::EMPTY_FILE;
-use crate::requests::read_requests;
 use crate::routing::Routing;
 use crate::server::preview::{Preview, serve};
 use crate::space::Space;

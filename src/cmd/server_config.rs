@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::read_requests;
 use crate::cli::{
     CloudFrontArgs, CloudflareArgs, EdgeArgs, EdgeStorage, HostArgs, NginxArgs, PlainArgs,
     PoliciesArgs, SiteArg,
@@ -12,7 +13,6 @@ use crate::cmd::{Context, Status};
 use crate::error::Error;
 use crate::load::Loaded;
 use crate::output::manifest;
-use crate::requests::read_requests;
 use crate::routing::Routing;
 use crate::server::edge::index::Index;
 use crate::server::edge::{cloudflare, cloudfront};
@@ -24,7 +24,7 @@ fn load(
     ctx: Context,
     site: &SiteArg,
     requests: &[PathBuf],
-) -> Result<(Loaded, Vec<crate::requests::Request>), Error> {
+) -> Result<(Loaded, Vec<crate::model::request::Request>), Error> {
     let loaded = super::load_at(site)?;
     if loaded.diagnostics.has_errors() {
         super::print_diagnostics(ctx, &loaded);

@@ -71,7 +71,7 @@ impl Export {
     pub(crate) fn observe(&mut self, path: &Path) -> Result<(), Error> {
         let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
         let text = String::from_utf8_lossy(&bytes);
-        crate::requests::parse_requests(&text)
+        crate::model::request::parse_requests(&text)
             .map_err(|(line, e)| Error::Invalid(format!("{}:{line}: {e}", path.display())))?;
         self.observed.extend(
             text.split('\n')
@@ -226,7 +226,7 @@ impl Export {
             return BALROG_ROUTES.iter().map(|r| (*r, None)).collect();
         }
         let requests =
-            crate::requests::parse_requests(&self.observed.join("\n")).unwrap_or_default();
+            crate::model::request::parse_requests(&self.observed.join("\n")).unwrap_or_default();
         let mut used: Vec<BTreeSet<String>> = vec![BTreeSet::new(); BALROG_ROUTES.len()];
         for request in &requests {
             let path = crate::engine::request::split_url(&request.url).path;

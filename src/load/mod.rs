@@ -143,7 +143,7 @@ pub(crate) fn load_site_with(
     let files = files::Site::new(dir);
     for (rel, loc) in site.config.observed_requests.clone() {
         match files.read_bytes(&rel) {
-            Ok(bytes) => match crate::requests::parse_requests(&String::from_utf8_lossy(&bytes)) {
+            Ok(bytes) => match crate::model::request::parse_requests(&String::from_utf8_lossy(&bytes)) {
                 Ok(requests) => site.observed.extend(requests),
                 Err((line, e)) => diags.push(
                     Diagnostic::error(

@@ -3,6 +3,7 @@
 
 pub(crate) mod config;
 pub(crate) mod release;
+pub(crate) mod request;
 pub(crate) mod route;
 pub(crate) mod rule;
 pub(crate) mod scalar;
@@ -33,7 +34,7 @@ pub(crate) struct Site {
     pub(crate) release_index: HashMap<String, ReleaseId>,
     /// Requests seen in the wild (`observed-requests` files): their values
     /// join the parameter space.
-    pub(crate) observed: Vec<crate::requests::Request>,
+    pub(crate) observed: Vec<crate::model::request::Request>,
 }
 
 impl Site {

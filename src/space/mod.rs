@@ -15,10 +15,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::request::{Query, RawValues, build_query, fallback_channel};
 use crate::model::Site;
+use crate::model::request::Request;
 use crate::model::route::{
     BalrogRoute, Param, Route, Segment, balrog_template, parse_template, recognise,
 };
-use crate::requests::Request;
 
 pub(crate) use conditions::{CapsField, Class, Conditions, related_rules};
 pub(crate) use values::{Build, path_safe};

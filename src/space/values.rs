@@ -8,9 +8,9 @@ use crate::engine::serve::{build_id_for, locale_or_top};
 use crate::load::checks::known_channels;
 use crate::model::Site;
 use crate::model::release::{Blob, Platform};
+use crate::model::request::Request;
 use crate::model::route::{Param, Route};
 use crate::model::scalar::Scalar;
-use crate::requests::Request;
 
 use super::{RouteSpace, match_route};
 

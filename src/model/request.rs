@@ -1,7 +1,6 @@
-//! Lists of requests: URLs with an optional User-Agent, one per line, as
-//! `query --urls` reads them and as sites keep observed requests.
-
-use std::path::Path;
+//! A request as a client sends it (a URL with an optional User-Agent), and
+//! lists of them, one per line, as `query --urls` reads them and as sites
+//! keep observed requests.
 
 /// One request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,14 +47,6 @@ pub(crate) fn parse_requests(text: &str) -> Result<Vec<Request>, (usize, String)
         }
     }
     Ok(out)
-}
-
-/// Reads a request file (invalid UTF-8 is replaced, as in a log).
-pub(crate) fn read_requests(path: &Path) -> Result<Vec<Request>, crate::error::Error> {
-    let bytes = std::fs::read(path).map_err(|e| crate::error::Error::read(path, e))?;
-    parse_requests(&String::from_utf8_lossy(&bytes)).map_err(|(line, e)| {
-        crate::error::Error::Invalid(format!("{}:{line}: {e}", path.display()))
-    })
 }
 
 #[cfg(test)]
