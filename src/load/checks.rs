@@ -77,31 +77,10 @@ fn has_patches(app: &AppRelease) -> bool {
     })
 }
 
-/// Channels that clients are known to use: declared ones, those named
-/// exactly by rules, shutoffs and pins, and the stem of each rule glob
-/// (`release` for `release*`).
-pub(crate) fn known_channels(site: &Site) -> BTreeSet<String> {
-    let mut out: BTreeSet<String> = site.config.channels.iter().cloned().collect();
-    for rule in &site.rules {
-        if let Some(c) = &rule.channel {
-            if !c.is_glob() {
-                out.insert(c.raw.clone());
-            } else if let Some(stem) = c.stem()
-                && !stem.ends_with(['-', '.', '_'])
-            {
-                out.insert(stem.to_owned());
-            }
-        }
-    }
-    out.extend(site.config.shutoffs.iter().map(|s| s.channel.clone()));
-    out.extend(site.config.pins.iter().map(|p| p.channel.clone()));
-    out
-}
-
 /// Every (release, channel) pair a rule or pin can serve, with where the
 /// reference is written.
 fn reachable(site: &Site) -> BTreeMap<(ReleaseId, String), crate::source::Loc> {
-    let channels = known_channels(site);
+    let channels = site.known_channels();
     let mut out = BTreeMap::new();
     for rule in &site.rules {
         let reach: Vec<String> = match &rule.channel {

@@ -8,7 +8,7 @@ pub(crate) mod route;
 pub(crate) mod rule;
 pub(crate) mod scalar;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use config::Config;
 use release::Release;
@@ -52,5 +52,26 @@ impl Site {
 
     pub(crate) fn rule_ids(&self) -> impl Iterator<Item = RuleId> {
         (0..self.rules.len()).map(|i| RuleId(u32::try_from(i).expect("fewer than 4 billion rules")))
+    }
+
+    /// Channels that clients are known to use: declared ones, those named
+    /// exactly by rules, shutoffs and pins, and the stem of each rule glob
+    /// (`release` for `release*`).
+    pub(crate) fn known_channels(&self) -> BTreeSet<String> {
+        let mut out: BTreeSet<String> = self.config.channels.iter().cloned().collect();
+        for rule in &self.rules {
+            if let Some(c) = &rule.channel {
+                if !c.is_glob() {
+                    out.insert(c.raw.clone());
+                } else if let Some(stem) = c.stem()
+                    && !stem.ends_with(['-', '.', '_'])
+                {
+                    out.insert(stem.to_owned());
+                }
+            }
+        }
+        out.extend(self.config.shutoffs.iter().map(|s| s.channel.clone()));
+        out.extend(self.config.pins.iter().map(|p| p.channel.clone()));
+        out
     }
 }

@@ -5,7 +5,6 @@
 use std::collections::BTreeSet;
 
 use crate::engine::serve::{build_id_for, locale_or_top};
-use crate::load::checks::known_channels;
 use crate::model::Site;
 use crate::model::release::{Blob, Platform};
 use crate::model::request::Request;
@@ -187,7 +186,7 @@ pub(crate) fn json_builds(site: &Site, seen: &Seen) -> Vec<Build> {
 }
 
 pub(crate) fn channels(site: &Site, seen: &Seen) -> Vec<String> {
-    let mut all: BTreeSet<String> = known_channels(site);
+    let mut all: BTreeSet<String> = site.known_channels();
     all.extend(seen.channels.iter().cloned());
     all.into_iter().filter(|c| path_safe(c)).collect()
 }
