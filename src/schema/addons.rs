@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 
+use super::common::Meta;
 use super::common::{Hash, NonEmpty, Scalar, Scheduled, SchemaVersion, Size};
-use super::release::Meta;
 
 /// GMP plugins (OpenH264, Widevine): per vendor, a version and a download per build target.
 #[derive(JsonSchema)]

@@ -11,8 +11,8 @@ use super::app_parts::{
     LocaleV1, LocaleV2, LocaleV3, LocaleV6, LocaleV8, NamesByFrom, NamesSingle, Platform,
     UpdateLineGroup, UrlBlock,
 };
+use super::common::Meta;
 use super::common::{Scheduled, SchemaVersion};
-use super::release::Meta;
 
 /// An app release of schema 1 (the oldest).
 #[derive(JsonSchema)]

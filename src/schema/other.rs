@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 
+use super::common::Meta;
 use super::common::{Hash, NonEmpty, Scalar, Scheduled, SchemaVersion};
-use super::release::Meta;
 
 /// Tells clients their OS is no longer supported: no update, and a page saying why.
 #[derive(JsonSchema)]
