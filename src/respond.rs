@@ -4,8 +4,8 @@
 //! entry, rendered. `query`, `build` and `serve` all answer through here, so a
 //! file in the tree is by construction what `query` says.
 
+use crate::engine::error::EngineError;
 use crate::engine::evaluate::{Answer, answer};
-use crate::engine::matchers::EngineError;
 use crate::engine::request::{Query, parse_url};
 use crate::model::{ReleaseId, RuleId, Site};
 use crate::render::{Body, EMPTY, render};

@@ -10,11 +10,12 @@
 use crate::model::release::{Blob, SuperBlob};
 use crate::model::{ReleaseId, RuleId, Site};
 
-use super::matchers::{EngineError, QueryVersion};
+use super::error::EngineError;
+use super::matchers::QueryVersion;
 use super::request::{Force, Query};
 use super::serve::{NotServed, Serve, should_serve};
 use super::shortlist::Shortlists;
-use super::version::PinVersion;
+use crate::model::version::PinVersion;
 
 pub(crate) use super::field::{Field, first_mismatch};
 

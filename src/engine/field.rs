@@ -4,7 +4,8 @@
 
 use crate::model::rule::Rule;
 
-use super::matchers::{EngineError, QueryVersion, VersionClass, match_boolean};
+use super::error::EngineError;
+use super::matchers::{QueryVersion, VersionClass, match_boolean};
 use super::request::Query;
 
 /// A rule field, in the order Balrog tests them.

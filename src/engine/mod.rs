@@ -1,12 +1,12 @@
 //! The rule engine: Balrog's request handling and rule evaluation, pure.
 
+pub(crate) mod error;
 pub(crate) mod evaluate;
 mod field;
 pub(crate) mod matchers;
 pub(crate) mod request;
 pub(crate) mod serve;
 pub(crate) mod shortlist;
-pub(crate) mod version;
 
 #[cfg(test)]
 mod tests;

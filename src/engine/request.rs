@@ -462,8 +462,8 @@ pub(crate) fn system_capabilities(s: &str) -> SystemCapabilities {
             };
             match key {
                 "ISET" => caps.instruction_set = Some(value.to_owned()),
-                "MEM" => caps.memory = crate::engine::version::python_int(value),
-                "JAWS" => caps.jaws = crate::engine::version::python_int(value).map(|v| v != 0),
+                "MEM" => caps.memory = crate::model::version::python_int(value),
+                "JAWS" => caps.jaws = crate::model::version::python_int(value).map(|v| v != 0),
                 _ => {}
             }
         }
@@ -474,7 +474,7 @@ pub(crate) fn system_capabilities(s: &str) -> SystemCapabilities {
         [iset] => caps.instruction_set = Some((*iset).to_owned()),
         [iset, mem] => {
             caps.instruction_set = Some((*iset).to_owned());
-            caps.memory = crate::engine::version::python_int(mem);
+            caps.memory = crate::model::version::python_int(mem);
         }
         _ => {}
     }

@@ -7,9 +7,10 @@ use crate::model::Site;
 use crate::model::release::{AppRelease, Blob, Platform, Release};
 use crate::model::scalar::Scalar;
 
-use super::matchers::{EngineError, QueryVersion};
+use super::error::EngineError;
+use super::matchers::QueryVersion;
 use super::request::Query;
-use super::version::{LooseVersion, MozVersion, PinVersion};
+use crate::model::version::{LooseVersion, MozVersion, PinVersion};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Serve {

@@ -9,8 +9,9 @@
 use crate::model::rule::Rule;
 use crate::model::{RuleId, Site};
 
+use super::error::EngineError;
 use super::field::{Field, first_mismatch};
-use super::matchers::{EngineError, QueryVersion};
+use super::matchers::QueryVersion;
 use super::request::Query;
 
 /// The query values a shortlist (or anything else cached per group) was

@@ -5,7 +5,7 @@ use crate::time::Timestamp;
 use regex::Regex;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::engine::version::PinVersion;
+use crate::model::version::PinVersion;
 use std::path::PathBuf;
 
 use crate::model::config::{

@@ -13,8 +13,8 @@ use std::collections::HashMap;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
 use crate::engine::evaluate::Field;
-use crate::engine::matchers::ChannelPattern;
 use crate::model::Site;
+use crate::model::condition::ChannelPattern;
 use crate::model::rule::Rule;
 
 /// A rule's value of each field (`Field::ALL` order), borrowed.

@@ -3,7 +3,7 @@
 
 use super::schedule;
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::engine::matchers::{
+use crate::model::condition::{
     BuildIdCondition, ChannelPattern, Csv, MemoryCondition, SimpleExpression, VersionCondition,
 };
 use crate::model::rule::{Origin, Rule, Target};

@@ -1,12 +1,14 @@
 //! The site as typed, validated data: configuration, rules and releases, with
 //! every reference between them resolved. Engine and renderer read only this.
 
+pub(crate) mod condition;
 pub(crate) mod config;
 pub(crate) mod release;
 pub(crate) mod request;
 pub(crate) mod route;
 pub(crate) mod rule;
 pub(crate) mod scalar;
+pub(crate) mod version;
 
 use std::collections::{BTreeSet, HashMap};
 

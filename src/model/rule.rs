@@ -1,7 +1,7 @@
 //! A rule: which requests it matches (Balrog's rule columns, parsed) and
 //! which release answers them.
 
-use crate::engine::matchers::{
+use super::condition::{
     BuildIdCondition, ChannelPattern, Csv, MemoryCondition, SimpleExpression, VersionCondition,
 };
 use crate::source::Loc;

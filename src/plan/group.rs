@@ -9,8 +9,8 @@
 
 use std::collections::HashMap;
 
+use crate::engine::error::EngineError;
 use crate::engine::evaluate::{Answer, answer_with};
-use crate::engine::matchers::EngineError;
 use crate::engine::request::{Force, Query};
 use crate::engine::shortlist::Shortlists;
 use crate::model::{RuleId, Site};

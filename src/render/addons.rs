@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use crate::engine::matchers::EngineError;
+use crate::engine::error::EngineError;
 use crate::model::Site;
 use crate::model::config::Allowlist;
 use crate::model::release::{Addon, AddonFile, AddonPlatform, Addons, Features};

@@ -4,15 +4,15 @@
 
 use std::borrow::Cow;
 
-use crate::engine::matchers::{
-    BuildIdCondition, ChannelPattern, EngineError, QueryVersion, VersionClass, VersionCondition,
-};
+use crate::engine::error::EngineError;
+use crate::engine::matchers::{QueryVersion, VersionClass};
 use crate::engine::request::Query;
 use crate::engine::serve::{build_id_for, locale_or_top};
-use crate::engine::version::{MozVersion, StrictVersion};
 use crate::model::Site;
+use crate::model::condition::{BuildIdCondition, ChannelPattern, VersionCondition};
 use crate::model::release::{AppRelease, FileUrls, Patch, Platform};
 use crate::model::scalar::Scalar;
+use crate::model::version::{MozVersion, StrictVersion};
 
 use super::xml::tag;
 

@@ -12,8 +12,8 @@ mod tests;
 
 use std::borrow::Cow;
 
+use crate::engine::error::EngineError;
 use crate::engine::evaluate::Answer;
-use crate::engine::matchers::EngineError;
 use crate::engine::request::Query;
 use crate::model::Site;
 use crate::model::release::{Blob, Release};

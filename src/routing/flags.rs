@@ -381,7 +381,7 @@ mod tests {
             let balrog_pin = balrog
                 .pin
                 .as_deref()
-                .and_then(crate::engine::version::PinVersion::parse)
+                .and_then(crate::model::version::PinVersion::parse)
                 .map(|p| p.normalized());
             let known = balrog_pin.filter(|p| p == "131." || p == "2.2.");
             assert_eq!(ours.pin, known, "pin in {q:?}");

@@ -545,7 +545,7 @@ fn route(routing: &Routing, index: usize, r: &RouteRouting, w: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::matchers::SimpleExpression;
+    use crate::model::condition::SimpleExpression;
 
     /// What Caddy computes for an osVersion condition: each term a
     /// substring test, the bits matched by the condition's pattern.

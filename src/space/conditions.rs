@@ -10,8 +10,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::engine::matchers::{Csv, MemoryCondition, Op, SimpleExpression};
 use crate::model::Site;
+use crate::model::condition::{Csv, MemoryCondition, Op, SimpleExpression};
 use crate::model::release::{Blob, SuperBlob};
 use crate::model::rule::Rule;
 

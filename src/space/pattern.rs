@@ -201,7 +201,7 @@ fn class(lo: u8, hi: u8) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::version::python_int;
+    use crate::model::version::python_int;
 
     fn check(lo: Option<i128>, hi: Option<i128>) {
         let p = Pattern::new(format!("^(?:{}){END}", int_in(lo, hi)));

@@ -5,12 +5,12 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, or_ticked};
-use crate::engine::version::MozVersion;
 use crate::model::release::{
     AppRelease, FileUrls, Locale, NameTable, Patch, Platform, PlatformData, UpdateLineGroup,
     UrlBlock, UrlTemplate,
 };
 use crate::model::scalar::Scalar;
+use crate::model::version::MozVersion;
 use crate::render::app::update_attributes;
 use crate::source::{Node, Value};
 
