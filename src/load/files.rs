@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::source::{FileId, Loc, Node, Sources, parse_yaml};
+use crate::source::{FileId, Loc, Node, Sources, SyntaxError, parse_yaml};
 
 /// The kinds of files a site holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,7 +80,7 @@ pub(crate) fn read_site(dir: &Path, sources: &mut Sources, diags: &mut Diagnosti
             }
         }
     }
-    let results: Vec<(Parsed, Option<Box<Diagnostic>>)> = pending
+    let results: Vec<(Parsed, Option<Box<SyntaxError>>)> = pending
         .into_par_iter()
         .map(|(id, kind, rel)| {
             let text = sources.get(id).map(|f| f.text.clone()).unwrap_or_default();
@@ -109,8 +109,8 @@ pub(crate) fn read_site(dir: &Path, sources: &mut Sources, diags: &mut Diagnosti
     results
         .into_iter()
         .map(|(parsed, err)| {
-            if let Some(d) = err {
-                diags.push(*d);
+            if let Some(e) = err {
+                diags.push(Diagnostic::error(Code::YamlSyntax, e.message).at(e.loc, "here"));
             }
             parsed
         })

@@ -1,7 +1,7 @@
 //! The routing description: which tree file answers a request, as one typed
 //! value built from the site's parameter space. `query`, `serve` and `diff`
 //! interpret it (`resolve.rs`); every web-server configuration is a
-//! rendering of it (`crate::server`); what a host cannot express is a
+//! rendering of it (the `server` module); what a host cannot express is a
 //! property of the host (`hosts.rs`), never a second implementation.
 //!
 //! A request is answered in these steps:

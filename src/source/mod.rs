@@ -6,7 +6,7 @@ mod node;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-pub(crate) use node::{Key, Node, Value, parse_yaml};
+pub(crate) use node::{Key, Node, SyntaxError, Value, parse_yaml};
 
 /// Index of a file in `Sources`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

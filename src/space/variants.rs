@@ -1,7 +1,7 @@
 //! Query-string variants: the request details besides the path that change
 //! answers (`force`, `pin`, `mig64`, a PPC User-Agent), each named by a
 //! suffix of the response file (`update.f1.p131.xml`). How a request's
-//! variant is read is part of the routing description (`crate::routing`).
+//! variant is read is part of the routing description (the `routing` module).
 
 use crate::engine::request::{Extras, Force};
 use std::fmt::Write as _;
