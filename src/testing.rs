@@ -123,12 +123,12 @@ pub(crate) fn routing(templates: &[&str], cache_control: &str) -> crate::routing
         not_found_file: routes
             .iter()
             .any(|r| r.markers)
-            .then_some(crate::plan::NOT_FOUND_FILE),
+            .then_some(crate::space::NOT_FOUND_FILE),
         routes,
         classes: crate::space::Conditions::default(),
         flags: Flags::default(),
         throttle_rates: Vec::new(),
-        empty_file: crate::plan::EMPTY_FILE,
+        empty_file: crate::space::EMPTY_FILE,
         cache_control: cache_control.to_owned(),
     }
 }

@@ -7,9 +7,9 @@ use super::read_requests;
 use crate::cli::ServeArgs;
 use crate::cmd::{Context, Status};
 use crate::error::Error;
-use crate::plan::EMPTY_FILE;
 use crate::routing::Routing;
 use crate::server::preview::{Preview, serve};
+use crate::space::EMPTY_FILE;
 use crate::space::Space;
 
 pub(crate) fn run(ctx: Context, args: &ServeArgs) -> Result<Status, Error> {

@@ -14,17 +14,12 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::space::{Entry, Space, Variant};
+use crate::space::{EMPTY_FILE, Entry, NOT_FOUND_FILE, Space, Variant};
 
 pub(crate) use size::HardLimits;
 
 use bodies::Bodies;
 use group::{Group, Renderings, Worker};
-
-/// The file holding the empty answer, at the root of every tree.
-pub(crate) const EMPTY_FILE: &str = "cinder-empty.xml";
-/// The empty body a web server sends with 404 on JSON routes.
-pub(crate) const NOT_FOUND_FILE: &str = "cinder-404.json";
 
 /// A distinct response body and its digest.
 #[derive(Clone, Debug)]

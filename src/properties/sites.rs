@@ -9,9 +9,10 @@ use std::fmt::Write as _;
 use proptest::prelude::*;
 
 use crate::load::{Loaded, load_site};
-use crate::plan::{EMPTY_FILE, Quiet, plan};
+use crate::plan::{Quiet, plan};
 use crate::respond::{exact, respond};
 use crate::routing::{Answer, Routing, Tree};
+use crate::space::EMPTY_FILE;
 use crate::space::Space;
 
 const PLATFORMS: [&str; 2] = ["WINNT_x86_64-msvc", "Linux_x86_64-gcc3"];

@@ -120,7 +120,7 @@ impl Routing {
 mod tests {
     use super::*;
     use crate::model::route::{BalrogRoute, balrog_template};
-    use crate::plan::{EMPTY_FILE, NOT_FOUND_FILE};
+    use crate::space::{EMPTY_FILE, NOT_FOUND_FILE};
     use crate::testing::routing;
 
     #[track_caller]

@@ -47,8 +47,7 @@ pub(crate) mod route;
 #[cfg(test)]
 mod tests;
 
-use crate::plan::{EMPTY_FILE, NOT_FOUND_FILE};
-use crate::space::{Conditions, Space, Variant};
+use crate::space::{Conditions, EMPTY_FILE, NOT_FOUND_FILE, Space, Variant};
 
 pub(crate) use files::{Fallback, TreeFile};
 pub(crate) use flags::Flags;

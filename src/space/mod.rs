@@ -30,6 +30,11 @@ pub(crate) const CATCH_ALL_VERSION: &str = "0.0";
 /// The path segment of the catch-all in place of a version or buildID.
 pub(crate) const CATCH_ALL_SEGMENT: &str = "_";
 
+/// The file holding the empty answer, at the root of every tree.
+pub(crate) const EMPTY_FILE: &str = "cinder-empty.xml";
+/// The empty body a web server sends with 404 on JSON routes.
+pub(crate) const NOT_FOUND_FILE: &str = "cinder-404.json";
+
 /// A route and the products it serves.
 #[derive(Debug)]
 pub(crate) struct RouteSpace {
