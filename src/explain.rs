@@ -7,11 +7,11 @@ use std::fmt::Write as _;
 
 use crate::engine::evaluate::{Field, NoUpdate, Via, answer, first_mismatch};
 use crate::engine::matchers::QueryVersion;
-use crate::engine::request::{Force, Query, parse_url};
+use crate::engine::query::{Force, Query, parse_url};
 use crate::model::release::{Blob, Platform};
 use crate::model::{RuleId, Site};
 use crate::render::app::patch_fate;
-use crate::respond::respond;
+use crate::response::respond;
 use crate::routing::Routing;
 use crate::space::Space;
 

@@ -19,7 +19,7 @@ mod output;
 mod plan;
 mod publish;
 mod render;
-mod respond;
+mod response;
 mod routing;
 mod run;
 mod schema;

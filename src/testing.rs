@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::load::{Loaded, load_site};
-use crate::respond::{Response, exact};
+use crate::response::{Response, exact};
 
 /// A site in a temporary directory.
 pub(crate) struct TestSite {

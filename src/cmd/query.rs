@@ -5,11 +5,11 @@ use std::io::{BufWriter, Write};
 use super::read_requests;
 use crate::cli::QueryArgs;
 use crate::cmd::{Context, Status};
-use crate::engine::request::parse_url;
+use crate::engine::query::parse_url;
 use crate::error::Error;
 use crate::model::request::Request;
 use crate::render::json::ascii_json;
-use crate::respond::{exact, respond};
+use crate::response::{exact, respond};
 use crate::routing::{JSON, Routing, XML};
 use crate::space::Space;
 

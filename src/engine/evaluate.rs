@@ -12,9 +12,9 @@ use crate::model::{ReleaseId, RuleId, Site};
 
 use super::error::EngineError;
 use super::matchers::QueryVersion;
-use super::request::{Force, Query};
-use super::serve::{NotServed, Serve, should_serve};
+use super::query::{Force, Query};
 use super::shortlist::Shortlists;
+use super::should_serve::{NotServed, Serve, should_serve};
 use crate::model::version::PinVersion;
 
 pub(crate) use super::field::{Field, first_mismatch};

@@ -6,7 +6,7 @@ use crate::model::rule::Rule;
 
 use super::error::EngineError;
 use super::matchers::{QueryVersion, VersionClass, match_boolean};
-use super::request::Query;
+use super::query::Query;
 
 /// A rule field, in the order Balrog tests them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,9 +4,9 @@ pub(crate) mod error;
 pub(crate) mod evaluate;
 mod field;
 pub(crate) mod matchers;
-pub(crate) mod request;
-pub(crate) mod serve;
+pub(crate) mod query;
 pub(crate) mod shortlist;
+pub(crate) mod should_serve;
 
 #[cfg(test)]
 mod tests;

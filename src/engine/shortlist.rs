@@ -12,7 +12,7 @@ use crate::model::{RuleId, Site};
 use super::error::EngineError;
 use super::field::{Field, first_mismatch};
 use super::matchers::QueryVersion;
-use super::request::Query;
+use super::query::Query;
 
 /// The query values a shortlist (or anything else cached per group) was
 /// made for.

@@ -250,7 +250,7 @@ fn every_matcher_decides_through_real_rules() {
     assert!(got("0.1/1/p/l/release-cck-x/o/SSE2/d/v"));
     assert!(got("0.1/1/p/l/releasetest/o/SSE2/d/v"));
     // headerArchitecture comes from the User-Agent, for Darwin builds only.
-    let ppc = crate::respond::exact(
+    let ppc = crate::response::exact(
         &s.loaded.site,
         &url("0.1/1/Darwin_ppc/l/h/o/SSE2/d/v"),
         Some("Mozilla/5.0 (Macintosh; PPC)"),

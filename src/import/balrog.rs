@@ -229,7 +229,7 @@ impl Export {
             crate::model::request::parse_requests(&self.observed.join("\n")).unwrap_or_default();
         let mut used: Vec<BTreeSet<String>> = vec![BTreeSet::new(); BALROG_ROUTES.len()];
         for request in &requests {
-            let path = crate::engine::request::split_url(&request.url).path;
+            let path = crate::engine::query::split_url(&request.url).path;
             for (i, route) in BALROG_ROUTES.iter().enumerate() {
                 let template = Route {
                     template: String::new(),

@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Code, Diagnostic, Diagnostics, and_ticked};
-use crate::engine::request::fallback_channel;
-use crate::engine::serve::build_id_for;
+use crate::engine::query::fallback_channel;
+use crate::engine::should_serve::build_id_for;
 use crate::model::release::{
     AddonPlatform, AppRelease, Blob, FileUrls, Patch, Platform, SuperBlob,
 };

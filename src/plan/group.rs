@@ -11,11 +11,11 @@ use std::collections::HashMap;
 
 use crate::engine::error::EngineError;
 use crate::engine::evaluate::{Answer, answer_with};
-use crate::engine::request::{Force, Query};
+use crate::engine::query::{Force, Query};
 use crate::engine::shortlist::Shortlists;
 use crate::model::{RuleId, Site};
 use crate::render::{BuildReads, build_reads, reads_force};
-use crate::respond::conclude;
+use crate::response::conclude;
 use crate::space::{Space, Variant};
 
 use super::Body;

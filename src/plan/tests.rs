@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::model::Site;
-use crate::respond::answer_entry;
+use crate::response::answer_entry;
 use crate::space::{Space, Variant};
 
 use super::{Quiet, plan};

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use proptest::prelude::*;
 
-use crate::engine::request::parse_url;
+use crate::engine::query::parse_url;
 use crate::model::version::{LooseVersion, MozVersion, PinVersion};
 
 /// Version-like text: digits, dots, letters Mozilla versions use, and noise.

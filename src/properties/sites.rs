@@ -10,7 +10,7 @@ use proptest::prelude::*;
 
 use crate::load::{Loaded, load_site};
 use crate::plan::{Quiet, plan};
-use crate::respond::{exact, respond};
+use crate::response::{exact, respond};
 use crate::routing::{Answer, Routing, Tree};
 use crate::space::EMPTY_FILE;
 use crate::space::Space;

@@ -6,8 +6,8 @@ use std::borrow::Cow;
 
 use crate::engine::error::EngineError;
 use crate::engine::matchers::{QueryVersion, VersionClass};
-use crate::engine::request::Query;
-use crate::engine::serve::{build_id_for, locale_or_top};
+use crate::engine::query::Query;
+use crate::engine::should_serve::{build_id_for, locale_or_top};
 use crate::model::Site;
 use crate::model::condition::{BuildIdCondition, ChannelPattern, VersionCondition};
 use crate::model::release::{AppRelease, FileUrls, Patch, Platform};

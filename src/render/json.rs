@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::engine::request::Query;
+use crate::engine::query::Query;
 use crate::model::Site;
 use crate::model::release::Guardian;
 

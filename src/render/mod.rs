@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use crate::engine::error::EngineError;
 use crate::engine::evaluate::Answer;
-use crate::engine::request::Query;
+use crate::engine::query::Query;
 use crate::model::Site;
 use crate::model::release::{Blob, Release};
 

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use crate::engine::request::{Force, fallback_channel};
+use crate::engine::query::{Force, fallback_channel};
 use crate::space::pattern::{ANY, END, Pattern, literal};
 use crate::space::{Dims, Variant};
 
@@ -318,7 +318,7 @@ fn pin_value(pin: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::request::{balrog_extras, parse_query_string};
+    use crate::engine::query::{balrog_extras, parse_query_string};
     use crate::model::route::BalrogRoute;
     use std::collections::BTreeMap;
 

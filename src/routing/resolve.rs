@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::request::split_url;
+use crate::engine::query::split_url;
 use crate::model::route::Param;
 use crate::space::{CATCH_ALL_SEGMENT, Entry, Space, Variant, path_safe};
 

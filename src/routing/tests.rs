@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::model::route::Param;
 use crate::plan::{Plan, Quiet, plan};
-use crate::respond::respond;
+use crate::response::respond;
 use crate::space::Space;
 use crate::testing::{TestSite, load_clean};
 

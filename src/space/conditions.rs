@@ -117,7 +117,7 @@ pub(crate) enum CapsKind {
 impl CapsKind {
     /// Balrog's answer for a raw systemCapabilities value.
     fn holds(&self, raw: &str) -> bool {
-        let caps = crate::engine::request::system_capabilities(raw);
+        let caps = crate::engine::query::system_capabilities(raw);
         match self {
             CapsKind::InstructionSet(csv) => csv.matches(caps.instruction_set.as_deref()),
             CapsKind::Memory(m) => m.matches(caps.memory).unwrap_or(true),

@@ -13,7 +13,7 @@ mod variants;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::engine::request::{Query, RawValues, build_query, fallback_channel};
+use crate::engine::query::{Query, RawValues, build_query, fallback_channel};
 use crate::model::Site;
 use crate::model::request::Request;
 use crate::model::route::{
@@ -233,11 +233,11 @@ impl<'s> Space<'s> {
     pub(crate) fn variants_of(&self, entry: &Entry<'_>) -> Vec<Variant> {
         let d = &self.dims[entry.product];
         let json = entry.route.route.is_json();
-        let forces: &[Option<crate::engine::request::Force>] = if d.force {
+        let forces: &[Option<crate::engine::query::Force>] = if d.force {
             &[
                 None,
-                Some(crate::engine::request::Force::Main),
-                Some(crate::engine::request::Force::Fallback),
+                Some(crate::engine::query::Force::Main),
+                Some(crate::engine::query::Force::Fallback),
             ]
         } else {
             &[None]

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::engine::serve::{build_id_for, locale_or_top};
+use crate::engine::should_serve::{build_id_for, locale_or_top};
 use crate::model::Site;
 use crate::model::release::{Blob, Platform};
 use crate::model::request::Request;
@@ -60,7 +60,7 @@ impl Build {
 pub(crate) fn observe(routes: &[RouteSpace], observed: &[Request]) -> Seen {
     let mut seen = Seen::default();
     for request in observed {
-        let split = crate::engine::request::split_url(&request.url);
+        let split = crate::engine::query::split_url(&request.url);
         let Some((route, values)) = routes
             .iter()
             .find_map(|r| match_route(&r.route, &split.path).map(|v| (&r.route, v)))
@@ -111,7 +111,7 @@ pub(crate) fn observed_products(route: &Route, observed: &[Request]) -> BTreeSet
     observed
         .iter()
         .filter_map(|r| {
-            let split = crate::engine::request::split_url(&r.url);
+            let split = crate::engine::query::split_url(&r.url);
             match_route(route, &split.path)
                 .and_then(|v| v.get(&Param::Product).map(|p| (*p).to_owned()))
         })

@@ -3,7 +3,7 @@
 //! suffix of the response file (`update.f1.p131.xml`). How a request's
 //! variant is read is part of the routing description (the `routing` module).
 
-use crate::engine::request::{Extras, Force};
+use crate::engine::query::{Extras, Force};
 use std::fmt::Write as _;
 
 /// One request's variant.

@@ -6,7 +6,7 @@
 
 use crate::engine::error::EngineError;
 use crate::engine::evaluate::{Answer, answer};
-use crate::engine::request::{Query, parse_url};
+use crate::engine::query::{Query, parse_url};
 use crate::model::{ReleaseId, RuleId, Site};
 use crate::render::{Body, EMPTY, render};
 use crate::routing::Routing;

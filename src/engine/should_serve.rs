@@ -9,7 +9,7 @@ use crate::model::scalar::Scalar;
 
 use super::error::EngineError;
 use super::matchers::QueryVersion;
-use super::request::Query;
+use super::query::Query;
 use crate::model::version::{LooseVersion, MozVersion, PinVersion};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
