@@ -11,10 +11,10 @@ use crate::plan::Plan;
 use crate::routing::{Answer, DirPart, Miss, Routing, Tree, TreeAnswer};
 use crate::space::Space;
 
-/// Changed answers sharing product, channel, client version and the old
+/// A change: the answers sharing product, channel, client version and the old
 /// and new answer.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Group {
+pub(crate) struct Change {
     pub(crate) product: String,
     pub(crate) channel: String,
     pub(crate) from: String,
@@ -25,7 +25,7 @@ pub(crate) struct Group {
 #[derive(Debug, Default)]
 pub(crate) struct Report {
     /// Each group with the number of answers (tree files) in it.
-    pub(crate) changes: BTreeMap<Group, u64>,
+    pub(crate) changes: BTreeMap<Change, u64>,
     /// Answers for requests only one side's tree has any file for (not even
     /// a catch-all: new or dropped products, channels, routes); compared
     /// with the empty answer.
@@ -201,7 +201,7 @@ pub(crate) fn compare(
             return;
         }
         let (product, channel, from) = group_of(routing, path);
-        let group = Group {
+        let group = Change {
             product,
             channel,
             from,

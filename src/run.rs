@@ -40,7 +40,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Publish(args) => cmd::publish::run(ctx, &args),
         Command::Explain(args) => cmd::explain::run(ctx, &args),
         Command::Diff(args) => cmd::diff::run(ctx, &args),
-        Command::NextChange(args) => cmd::check::next_change(ctx, &args),
+        Command::NextChange(args) => cmd::next_change::run(ctx, &args),
         Command::ServerConfig(ServerConfigCommand::Nginx(args)) => {
             cmd::server_config::nginx(ctx, &args)
         }

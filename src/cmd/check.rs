@@ -1,10 +1,10 @@
 //! `cinder check`: report every problem in a site, as of now and as of
-//! every scheduled change still to come; and `cinder next-change`.
+//! every scheduled change still to come.
 
 use std::collections::HashSet;
 use std::io::Write;
 
-use crate::cli::{CheckArgs, NextChangeArgs};
+use crate::cli::CheckArgs;
 use crate::cmd::{Context, Status};
 use crate::diag::render;
 use crate::error::Error;
@@ -109,24 +109,6 @@ pub(crate) fn run(ctx: Context, args: &CheckArgs) -> Result<Status, Error> {
     } else {
         Status::Success
     })
-}
-
-/// Prints the time of the next scheduled change after `--at` (default now).
-pub(crate) fn next_change(_ctx: Context, args: &NextChangeArgs) -> Result<Status, Error> {
-    let loaded = super::load_at(&args.site)?;
-    match loaded.schedule.iter().find(|t| **t > loaded.at) {
-        Some(t) => {
-            let _ = writeln!(std::io::stdout(), "{}", format(*t));
-        }
-        None => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "no scheduled change after {}",
-                format(loaded.at)
-            );
-        }
-    }
-    Ok(Status::Success)
 }
 
 /// What each kind of host serves of each route. The routes a plain host

@@ -10,6 +10,7 @@ pub(crate) mod explain;
 pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod man;
+pub(crate) mod next_change;
 pub(crate) mod publish;
 pub(crate) mod query;
 pub(crate) mod schema;

@@ -493,11 +493,11 @@ pub(super) mod tests {
     use sha2::{Digest, Sha256};
 
     use super::*;
-    use crate::plan::Body;
+    use crate::plan::Content;
 
     /// A plan of `(path, body)` files.
     pub(crate) fn plan(files: &[(&str, &str)]) -> Plan {
-        let mut bodies: Vec<Body> = Vec::new();
+        let mut bodies: Vec<Content> = Vec::new();
         let mut out = Vec::new();
         for (path, text) in files {
             let sha256: [u8; 32] = Sha256::digest(text.as_bytes()).into();
@@ -505,7 +505,7 @@ pub(super) mod tests {
                 .iter()
                 .position(|b| b.sha256 == sha256)
                 .unwrap_or_else(|| {
-                    bodies.push(Body {
+                    bodies.push(Content {
                         bytes: Arc::from(text.as_bytes()),
                         sha256,
                     });

@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use super::Body;
+use super::Content;
 
 /// The bodies and files one worker has planned.
 #[derive(Default)]
 pub(super) struct Bodies {
     index: HashMap<[u8; 32], u32>,
-    pub(super) bodies: Vec<Body>,
+    pub(super) bodies: Vec<Content>,
     pub(super) files: Vec<(String, u32)>,
     /// Entries Balrog would refuse or fail on.
     pub(super) refused: u64,
@@ -18,18 +18,18 @@ pub(super) struct Bodies {
 impl Bodies {
     /// The id of `text`, storing it when it is new.
     pub(super) fn intern(&mut self, text: String) -> u32 {
-        self.add(&Body::of(text))
+        self.add(&Content::of(text))
     }
 
     /// The id of `body`, storing it when it is new.
-    pub(super) fn add(&mut self, body: &Body) -> u32 {
+    pub(super) fn add(&mut self, body: &Content) -> u32 {
         match self.index.get(&body.sha256) {
             Some(id) => *id,
             None => self.store(body.clone()),
         }
     }
 
-    fn store(&mut self, body: Body) -> u32 {
+    fn store(&mut self, body: Content) -> u32 {
         let id = u32::try_from(self.bodies.len()).expect("fewer than 4 billion distinct bodies");
         self.index.insert(body.sha256, id);
         self.bodies.push(body);

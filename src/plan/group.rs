@@ -18,7 +18,7 @@ use crate::render::{BuildReads, build_reads, reads_force};
 use crate::response::conclude;
 use crate::space::{Space, Variant};
 
-use super::Body;
+use super::Content;
 use super::bodies::Bodies;
 
 /// One entry's answer in one variant, as the plan needs it.
@@ -67,7 +67,7 @@ impl Rendering {
 #[derive(Clone, Debug)]
 struct Made {
     status: u16,
-    body: Body,
+    body: Content,
     rule: Option<RuleId>,
     refused: bool,
 }
@@ -206,7 +206,7 @@ fn finish(site: &Site, q: &Query, answered: &Result<Answer, EngineError>) -> Mad
     let response = conclude(site, q, answered, None);
     Made {
         status: response.status,
-        body: Body::of(response.body),
+        body: Content::of(response.body),
         rule: response.rule,
         refused: response.balrog.is_some(),
     }

@@ -21,16 +21,16 @@ pub(crate) use size::HardLimits;
 use bodies::Bodies;
 use group::{Group, Renderings, Worker};
 
-/// A distinct response body and its digest.
+/// A distinct file content (a response body) and its digest.
 #[derive(Clone, Debug)]
-pub(crate) struct Body {
+pub(crate) struct Content {
     pub(crate) bytes: Arc<[u8]>,
     pub(crate) sha256: [u8; 32],
 }
 
-impl Body {
-    fn of(text: String) -> Body {
-        Body {
+impl Content {
+    fn of(text: String) -> Content {
+        Content {
             sha256: Sha256::digest(text.as_bytes()).into(),
             bytes: Arc::from(text.into_bytes()),
         }
@@ -41,7 +41,7 @@ impl Body {
 pub(crate) struct Plan {
     /// (path relative to the tree's root, index into `bodies`), sorted by path.
     pub(crate) files: Vec<(String, u32)>,
-    pub(crate) bodies: Vec<Body>,
+    pub(crate) bodies: Vec<Content>,
     /// Entries Balrog would refuse (400) or fail on (500); their files hold
     /// the empty answer.
     pub(crate) refused: u64,
@@ -167,7 +167,7 @@ pub(crate) fn plan(space: &Space<'_>, progress: &dyn Progress) -> Plan {
 }
 
 impl Plan {
-    pub(crate) fn body(&self, id: u32) -> &Body {
+    pub(crate) fn body(&self, id: u32) -> &Content {
         &self.bodies[id as usize]
     }
 
