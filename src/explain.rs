@@ -1,17 +1,20 @@
-//! `cinder explain`: why a request gets its answer. The same evaluation as
-//! `query` and `build`, retold step by step: the query as the tree sees it,
-//! each rule of the product and whether it matched, the release chosen and
-//! why, and which patches were offered or dropped.
+//! `cinder explain`: why a request gets its answer. It renders the steps
+//! that `query`, `build` and `serve` take to answer it (the response's
+//! trace): where the request lands in the tree, the query evaluated there,
+//! each rule of the product and how it fared, the release chosen and why,
+//! and which patches were offered or dropped. It decides nothing itself, so
+//! it cannot disagree with `query`.
 
 use std::fmt::Write as _;
 
-use crate::engine::evaluate::{Field, NoUpdate, Via, answer, first_mismatch};
-use crate::engine::matchers::QueryVersion;
-use crate::engine::query::{Force, Query, parse_url};
+use crate::engine::evaluate::{NoUpdate, Via};
+use crate::engine::field::Field;
+use crate::engine::query::{Force, Query};
+use crate::engine::trace::{Test, Throttle};
 use crate::model::release::{Blob, Platform};
 use crate::model::{RuleId, Site};
-use crate::render::app::patch_fate;
-use crate::response::respond;
+use crate::render::app::{Fate, patch_fates};
+use crate::response::{Evaluated, Landing, respond_traced};
 use crate::routing::Routing;
 use crate::space::Space;
 
@@ -20,84 +23,118 @@ use crate::space::Space;
 pub(crate) fn explain(space: &Space<'_>, url: &str, user_agent: Option<&str>) -> String {
     let site = space.site;
     let routing = Routing::new(space);
-    let response = respond(space, &routing, url, user_agent);
+    let traced = respond_traced(space, &routing, url, user_agent);
+    let response = &traced.response;
     let mut out = String::new();
     let _ = writeln!(out, "request  {url}");
-    let query = match routing.project(space, url, user_agent) {
-        Some((entry, variant)) => {
+    match &traced.landing {
+        Landing::Entry { path, listed_build } => {
             let _ = writeln!(
                 out,
                 "tree     {}",
                 response.file.as_deref().map_or_else(
-                    || format!("{} (no file: the empty answer)", entry.path(&variant)),
+                    || format!("{path} (no file: the empty answer)"),
                     str::to_owned
                 )
             );
-            let parsed = parse_url(url, user_agent).query;
-            match (entry.build, parsed) {
-                // A listed build: explain with the values as sent (the
-                // tree's class of them answers the same).
-                (Some(_), Some(q)) => Some(q),
-                _ => {
-                    let _ = writeln!(
-                        out,
-                        "         a build no release lists: answered as older than every listed build"
-                    );
-                    Some(entry.query(&variant))
-                }
+            if !listed_build {
+                let _ = writeln!(
+                    out,
+                    "         a build no release lists: answered as older than every listed build"
+                );
             }
         }
-        None => {
+        Landing::OffRoutes => {
             let _ = writeln!(
                 out,
                 "tree     no file: the URL is on none of the site's routes or names a product no route serves, so the web server gives the empty answer"
             );
-            parse_url(url, user_agent).query.inspect(|_| {
+            if traced.evaluated.is_some() {
                 let _ = writeln!(out, "         (below: what Balrog itself would do with it)");
-            })
+            }
         }
-    };
+    }
     if let Some((status, reason)) = &response.balrog {
         let _ = writeln!(
             out,
             "balrog   would answer {status}: {reason}; the tree serves the empty answer"
         );
     }
-    if let Some(q) = &query {
-        describe_query(&mut out, q);
-        rules(&mut out, site, q);
-        decision(&mut out, site, q);
+    if let Some(e) = &traced.evaluated {
+        describe_query(&mut out, &e.query, traced.sent.as_ref());
+        rules(&mut out, site, e);
+        decision(&mut out, site, e);
     }
     let _ = writeln!(out, "\nanswer   {}", response.status);
     let _ = writeln!(out, "{}", response.body);
     out
 }
 
-fn describe_query(out: &mut String, q: &Query) {
-    let _ = writeln!(out, "\nquery");
-    let mut field = |name: &str, value: Option<&str>| {
-        if let Some(v) = value {
-            let _ = writeln!(out, "  {name:<18} {v}");
-        }
-    };
-    field("product", Some(&q.product));
-    field("version", Some(&q.version));
-    field("buildID", q.build_id.as_deref());
-    field("buildTarget", Some(&q.build_target));
-    field("locale", q.locale.as_deref());
-    field("channel", Some(&q.channel));
-    field("osVersion", q.os_version.as_deref());
-    if let Some(c) = &q.system_capabilities {
-        field("instructionSet", c.instruction_set.as_deref());
-        field("memory", c.memory.map(|m| m.to_string()).as_deref());
-        field("jaws", c.jaws.map(|j| j.to_string()).as_deref());
+/// The query's fields as they are shown, in order.
+fn fields(q: &Query) -> Vec<(&'static str, Option<String>)> {
+    let caps = q.system_capabilities.as_ref();
+    vec![
+        ("product", Some(q.product.clone())),
+        ("version", Some(q.version.clone())),
+        ("buildID", q.build_id.clone()),
+        ("buildTarget", Some(q.build_target.clone())),
+        ("locale", q.locale.clone()),
+        ("channel", Some(q.channel.clone())),
+        ("osVersion", q.os_version.clone()),
+        (
+            "instructionSet",
+            caps.and_then(|c| c.instruction_set.clone()),
+        ),
+        ("memory", caps.and_then(|c| c.memory).map(|m| m.to_string())),
+        ("jaws", caps.and_then(|c| c.jaws).map(|j| j.to_string())),
+        ("distribution", q.distribution.clone()),
+        ("distVersion", q.dist_version.clone()),
+        (
+            "headerArchitecture",
+            q.header_architecture.map(str::to_owned),
+        ),
+        ("force", q.force.map(|f| Force::as_str(f).to_owned())),
+        ("pin", q.pin.clone()),
+        (
+            "mig64",
+            q.mig64.map(|m| if m { "1" } else { "other" }.to_owned()),
+        ),
+    ]
+}
+
+/// The query evaluated; beside each value the request sent in its place,
+/// where the tree answers it as another of its class.
+fn describe_query(out: &mut String, q: &Query, sent: Option<&Query>) {
+    let answered = fields(q);
+    let sent = sent.map_or_else(|| answered.clone(), fields);
+    if answered == sent {
+        let _ = writeln!(out, "\nquery");
+    } else {
+        let _ = writeln!(
+            out,
+            "\nquery (as the tree answers it: values the request sent stand for their class)"
+        );
     }
-    field("distribution", q.distribution.as_deref());
-    field("distVersion", q.dist_version.as_deref());
-    field("headerArchitecture", q.header_architecture);
-    field("force", q.force.map(Force::as_str));
-    field("pin", q.pin.as_deref());
-    field("mig64", q.mig64.map(|m| if m { "1" } else { "other" }));
+    for ((name, value), (_, sent)) in answered.iter().zip(&sent) {
+        let shown = |v: &Option<String>| {
+            v.as_deref()
+                .map_or("nothing".to_owned(), |v| format!("`{v}`"))
+        };
+        match value {
+            Some(v) if value == sent => {
+                let _ = writeln!(out, "  {name:<18} {v}");
+            }
+            _ if value == sent => {}
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "  {name:<18} {}  (sent: {})",
+                    shown(value),
+                    shown(sent)
+                );
+            }
+        }
+    }
 }
 
 /// The query's value of a field.
@@ -121,58 +158,45 @@ fn query_value(q: &Query, field: Field) -> String {
     s.map_or_else(|| "a request without it".to_owned(), |v| format!("`{v}`"))
 }
 
-fn rules(out: &mut String, site: &Site, q: &Query) {
-    let fallback = q.fallback_channel();
-    for s in &site.config.shutoffs {
-        if s.product == q.product && (s.channel == q.channel || s.channel == fallback) {
-            let _ = writeln!(
-                out,
-                "\nshutoff  `{}` on `{}` is shut off in cinder.yml{}: no rule is consulted",
-                s.product,
-                s.channel,
-                s.comment
-                    .as_deref()
-                    .map(|c| format!(" ({c})"))
-                    .unwrap_or_default()
-            );
-            return;
-        }
+fn rules(out: &mut String, site: &Site, e: &Evaluated) {
+    let q = &e.query;
+    if let Some(i) = e.trace.shutoff {
+        let s = &site.config.shutoffs[i];
+        let _ = writeln!(
+            out,
+            "\nshutoff  `{}` on `{}` is shut off in cinder.yml{}: no rule is consulted",
+            s.product,
+            s.channel,
+            s.comment
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default()
+        );
+        return;
     }
-    let qv = QueryVersion::new(&q.version);
-    let mut candidates: Vec<RuleId> = site
-        .rule_ids()
-        .filter(|id| {
-            site.rule(*id)
-                .product
-                .as_ref()
-                .is_none_or(|p| *p == q.product)
-        })
-        .collect();
+    let mut tested: Vec<&(RuleId, Test)> = e.trace.rules.iter().collect();
     // Balrog's order of preference: priority, then row order.
-    candidates.sort_by_key(|id| std::cmp::Reverse(site.rule(*id).priority));
+    tested.sort_by_key(|(id, _)| std::cmp::Reverse(site.rule(*id).priority));
     let _ = writeln!(
         out,
         "\nrules of `{}` ({}, by priority)",
         q.product,
-        candidates.len()
+        tested.len()
     );
-    let mut winner: Option<RuleId> = None;
-    for id in candidates {
-        let rule = site.rule(id);
-        let name = site.rule_name(id);
-        let verdict = match first_mismatch(rule, q, &qv) {
-            Err(e) => format!("error while matching: {e:?}"),
-            Ok(Some(field)) => format!(
+    let winner = e.answer.as_ref().ok().and_then(|a| a.decision.rule);
+    for (id, test) in tested {
+        let rule = site.rule(*id);
+        let name = site.rule_name(*id);
+        let verdict = match test {
+            Test::Error(e) => format!("error while matching: {e:?}"),
+            Test::Fails(field) => format!(
                 "no: {} `{}` does not match {}",
                 field.name(),
                 field.of(rule).unwrap_or_default(),
-                query_value(q, field)
+                query_value(q, *field)
             ),
-            Ok(None) => match winner {
-                None => {
-                    winner = Some(id);
-                    "MATCHES and wins".to_owned()
-                }
+            Test::Matches => match winner {
+                Some(w) if w == *id => "MATCHES and wins".to_owned(),
                 Some(w) if site.rule(w).priority == rule.priority => format!(
                     "matches, but rule {} has the same priority and comes first",
                     site.rule_name(w)
@@ -181,6 +205,7 @@ fn rules(out: &mut String, site: &Site, q: &Query) {
                     "matches, but rule {} has a higher priority",
                     site.rule_name(w)
                 ),
+                None => "matches".to_owned(),
             },
         };
         let _ = writeln!(
@@ -191,8 +216,9 @@ fn rules(out: &mut String, site: &Site, q: &Query) {
     }
 }
 
-fn decision(out: &mut String, site: &Site, q: &Query) {
-    let a = match answer(site, q) {
+fn decision(out: &mut String, site: &Site, e: &Evaluated) {
+    let q = &e.query;
+    let a = match &e.answer {
         Ok(a) => a,
         Err(e) => {
             let _ = writeln!(out, "\nrelease  evaluation fails: {e:?}");
@@ -206,16 +232,16 @@ fn decision(out: &mut String, site: &Site, q: &Query) {
             let _ = writeln!(out, "\nrule {}: {comment}", site.rule_name(id));
         }
         let mut line = format!("\nrelease  rule {} maps to `{mapping}`", site.rule_name(id));
-        if rule.is_throttled() {
+        if let Some(throttle) = e.trace.throttle {
             let _ = write!(
                 line,
                 "; backgroundRate {}: {}",
                 rule.background_rate,
-                match q.force {
-                    Some(Force::Main) => "force=1 gets the mapping".to_owned(),
-                    Some(Force::Fallback) => "force=-1 never gets the mapping".to_owned(),
-                    None if q.dice_won => "this is the answer when the dice win".to_owned(),
-                    None => format!(
+                match throttle {
+                    Throttle::ForcedMapping => "force=1 gets the mapping".to_owned(),
+                    Throttle::ForcedFallback => "force=-1 never gets the mapping".to_owned(),
+                    Throttle::DiceWon => "this is the answer when the dice win".to_owned(),
+                    Throttle::DiceLost => format!(
                         "a background check gets what Balrog gives when the dice lose (with --split, {}% of checks get the mapping)",
                         rule.background_rate
                     ),
@@ -309,23 +335,17 @@ fn patches(
         r.name,
         q.locale_or_empty()
     );
-    for (kind, list) in [("complete", &entry.completes), ("partial", &entry.partials)] {
-        let mut offered = false;
-        for patch in list {
-            let fate = match patch_fate(site, app, q, product, kind, patch) {
-                Err(e) => format!("fails: {e:?}"),
-                Ok(_) if offered => format!("not offered: an earlier {kind} is"),
-                Ok(Ok(_)) => {
-                    offered = true;
-                    "OFFERED".to_owned()
-                }
-                Ok(Err(why)) => format!("dropped: {why}"),
-            };
-            let _ = writeln!(
-                out,
-                "  {kind:<8} from {:<24} {fate}",
-                format!("`{}`", patch.from)
-            );
-        }
+    for (kind, patch, fate) in patch_fates(site, app, q, product, entry) {
+        let fate = match fate {
+            Err(e) => format!("fails: {e:?}"),
+            Ok(Fate::Offered(_)) => "OFFERED".to_owned(),
+            Ok(Fate::Shadowed) => format!("not offered: an earlier {kind} is"),
+            Ok(Fate::Dropped(why)) => format!("dropped: {why}"),
+        };
+        let _ = writeln!(
+            out,
+            "  {kind:<8} from {:<24} {fate}",
+            format!("`{}`", patch.from)
+        );
     }
 }

@@ -5,8 +5,9 @@
 //! file in the tree is by construction what `query` says.
 
 use crate::engine::error::EngineError;
-use crate::engine::evaluate::{Answer, answer};
+use crate::engine::evaluate::{Answer, answer, answer_traced};
 use crate::engine::query::{Query, parse_url};
+use crate::engine::trace::Trace;
 use crate::model::{ReleaseId, RuleId, Site};
 use crate::render::{Body, EMPTY, render};
 use crate::routing::Routing;
@@ -106,15 +107,112 @@ pub(crate) fn respond(
     url: &str,
     user_agent: Option<&str>,
 ) -> Response {
-    let rejected = parse_url(url, user_agent).balrog_rejects;
-    let mut response = match routing.project(space, url, user_agent) {
-        Some((entry, variant)) => answer_entry(space, &entry, &variant),
-        None => Response::empty(routing.route_of(url).is_some_and(|r| r.markers)),
+    respond_as(space, routing, url, user_agent, false).response
+}
+
+/// How a URL was answered, step by step (`explain`).
+#[derive(Debug)]
+pub(crate) struct Traced {
+    pub(crate) response: Response,
+    /// Where the request lands in the tree.
+    pub(crate) landing: Landing,
+    /// The evaluation that gave the response: on the tree's routes, of the
+    /// entry's query; off them (where the response is the empty answer),
+    /// of the URL as Balrog itself would read it, if it can.
+    pub(crate) evaluated: Option<Evaluated>,
+    /// The query as the request sent it, if Balrog can read it.
+    pub(crate) sent: Option<Query>,
+}
+
+/// Where a request lands in the tree.
+#[derive(Debug)]
+pub(crate) enum Landing {
+    /// On an entry of the space: its path in the tree, and whether the
+    /// client's build is one a release lists (else it is answered as older
+    /// than every listed build).
+    Entry { path: String, listed_build: bool },
+    /// On none of the site's routes, or on a product no route serves.
+    OffRoutes,
+}
+
+/// One evaluation: the query, the engine's answer and its trace.
+#[derive(Debug)]
+pub(crate) struct Evaluated {
+    pub(crate) query: Query,
+    pub(crate) answer: Result<Answer, EngineError>,
+    pub(crate) trace: Trace,
+}
+
+/// [`respond`], with the steps that led to the response.
+pub(crate) fn respond_traced(
+    space: &Space<'_>,
+    routing: &Routing,
+    url: &str,
+    user_agent: Option<&str>,
+) -> Traced {
+    respond_as(space, routing, url, user_agent, true)
+}
+
+fn respond_as(
+    space: &Space<'_>,
+    routing: &Routing,
+    url: &str,
+    user_agent: Option<&str>,
+    traced: bool,
+) -> Traced {
+    let parsed = parse_url(url, user_agent);
+    let mut out = match routing.project(space, url, user_agent) {
+        Some((entry, variant)) => {
+            let path = entry.path(&variant);
+            let (response, evaluated) = if traced {
+                let (response, evaluated) =
+                    evaluate_traced(space.site, entry.query(&variant), Some(path.clone()));
+                (response, Some(evaluated))
+            } else {
+                (answer_entry(space, &entry, &variant), None)
+            };
+            Traced {
+                response,
+                landing: Landing::Entry {
+                    path,
+                    listed_build: entry.build.is_some(),
+                },
+                evaluated,
+                sent: None,
+            }
+        }
+        None => Traced {
+            response: Response::empty(routing.route_of(url).is_some_and(|r| r.markers)),
+            landing: Landing::OffRoutes,
+            evaluated: parsed
+                .query
+                .clone()
+                .filter(|_| traced)
+                .map(|q| evaluate_traced(space.site, q, None).1),
+            sent: None,
+        },
     };
-    if response.balrog.is_none() {
-        response.balrog = rejected.map(|reason| (400, reason));
+    if traced {
+        out.sent = parsed.query;
     }
-    response
+    if out.response.balrog.is_none() {
+        out.response.balrog = parsed.balrog_rejects.map(|reason| (400, reason));
+    }
+    out
+}
+
+/// [`evaluate`], with the engine's trace.
+fn evaluate_traced(site: &Site, query: Query, file: Option<String>) -> (Response, Evaluated) {
+    let (answer, trace) = answer_traced(site, &query);
+    let response = conclude(site, &query, &answer, file);
+    (
+        response,
+        Evaluated {
+            query,
+            answer,
+            trace,
+        },
+    )
 }
 
 /// Balrog's own answer to `url` on Balrog's routes, whatever the site's

@@ -8,16 +8,15 @@
 //! when they win).
 
 use crate::model::release::{Blob, SuperBlob};
+use crate::model::version::PinVersion;
 use crate::model::{ReleaseId, RuleId, Site};
 
 use super::error::EngineError;
 use super::matchers::QueryVersion;
-use super::query::{Force, Query};
+use super::query::Query;
 use super::shortlist::Shortlists;
 use super::should_serve::{NotServed, Serve, should_serve};
-use crate::model::version::PinVersion;
-
-pub(crate) use super::field::{Field, first_mismatch};
+use super::trace::{Throttle, Trace};
 
 /// Why a request gets no update.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -68,36 +67,42 @@ pub(crate) struct Decision {
     pub(crate) outcome: Result<Served, NoUpdate>,
 }
 
-/// `AUS.evaluateRules(q)`, with the rules narrowed by the shortlist of the
-/// group `q` belongs to (made and kept in `lists` when it has none).
+/// Where `evaluate` finds the rules a query matches.
+pub(crate) enum Rules<'a> {
+    /// The shortlist of the query's group, made and kept when it has none
+    /// (`build`, `query`).
+    Shortlisted(&'a mut Shortlists),
+    /// Every rule, each recorded in the trace with how it fared (`explain`).
+    Traced(&'a mut Trace),
+}
+
+/// `AUS.evaluateRules(q)`, with the rules from `rules`.
 pub(crate) fn evaluate(
     site: &Site,
     q: &Query,
-    lists: &mut Shortlists,
+    rules: &mut Rules<'_>,
 ) -> Result<Decision, EngineError> {
     let fallback = q.fallback_channel();
-    let shut = site
-        .config
-        .shutoffs
-        .iter()
-        .find(|s| s.product == q.product && (s.channel == q.channel || s.channel == fallback));
-    if let Some(s) = shut {
+    let shut =
+        site.config.shutoffs.iter().position(|s| {
+            s.product == q.product && (s.channel == q.channel || s.channel == fallback)
+        });
+    if let Some(i) = shut {
+        if let Rules::Traced(trace) = rules {
+            trace.shutoff = Some(i);
+        }
         return Ok(Decision {
             rule: None,
             outcome: Err(NoUpdate::ShutOff {
-                channel: s.channel.clone(),
+                channel: site.config.shutoffs[i].channel.clone(),
             }),
         });
     }
     let qv = QueryVersion::new(&q.version);
-    let mut winner: Option<RuleId> = None;
-    for id in lists.for_query(site, q).matching(site, q, &qv) {
-        let id = id?;
-        // Rules are in row order, so on equal priority the earlier one stays.
-        if winner.is_none_or(|w| site.rule(id).priority > site.rule(w).priority) {
-            winner = Some(id);
-        }
-    }
+    let winner = match rules {
+        Rules::Shortlisted(lists) => best(site, lists.for_query(site, q).matching(site, q, &qv))?,
+        Rules::Traced(trace) => best(site, trace.test_rules(site, q, &qv))?,
+    };
     let Some(rule_id) = winner else {
         return Ok(Decision {
             rule: None,
@@ -111,15 +116,18 @@ pub(crate) fn evaluate(
         })
     };
     let rule = site.rule(rule_id);
+    // Throttled: Balrog rolls dice; a static answer takes the losing roll
+    // unless asked for the winning one (`dice_won`, for a web server's
+    // percentage split). force=1 always gets the mapping, force=-1 never.
+    let throttle = rule.is_throttled().then(|| Throttle::of(q));
+    if let Rules::Traced(trace) = rules {
+        trace.throttle = throttle;
+    }
     let Some(mut target) = rule.mapping.as_ref() else {
         return decide(Err(NoUpdate::NoMapping));
     };
     let mut via = Via::Mapping;
-    // Throttled: Balrog rolls dice; a static answer takes the losing roll
-    // unless asked for the winning one (`dice_won`, for a web server's
-    // percentage split). force=1 always gets the mapping, force=-1 never.
-    let dice_lost = q.force == Some(Force::Fallback) || !q.dice_won;
-    if q.force != Some(Force::Main) && rule.background_rate < 100 && dice_lost {
+    if throttle.is_some_and(Throttle::takes_fallback) {
         match &rule.fallback_mapping {
             Some(fallback) => {
                 target = fallback;
@@ -182,6 +190,22 @@ pub(crate) fn evaluate(
     }
 }
 
+/// The winning rule among those `q` matches (given in row order): the
+/// highest priority, and on equal priority the earlier row.
+fn best(
+    site: &Site,
+    matching: impl IntoIterator<Item = Result<RuleId, EngineError>>,
+) -> Result<Option<RuleId>, EngineError> {
+    let mut winner: Option<RuleId> = None;
+    for id in matching {
+        let id = id?;
+        if winner.is_none_or(|w| site.rule(id).priority > site.rule(w).priority) {
+            winner = Some(id);
+        }
+    }
+    Ok(winner)
+}
+
 /// One release in an answer, with the query it is rendered for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Part {
@@ -223,7 +247,19 @@ pub(crate) fn answer_with(
     q: &Query,
     lists: &mut Shortlists,
 ) -> Result<Answer, EngineError> {
-    let decision = evaluate(site, q, lists)?;
+    answer_from(site, q, &mut Rules::Shortlisted(lists))
+}
+
+/// [`answer`], with the trace of how the rules decided (the SuperBlob's
+/// products are evaluated the same way; their steps are not kept).
+pub(crate) fn answer_traced(site: &Site, q: &Query) -> (Result<Answer, EngineError>, Trace) {
+    let mut trace = Trace::default();
+    let answer = answer_from(site, q, &mut Rules::Traced(&mut trace));
+    (answer, trace)
+}
+
+fn answer_from(site: &Site, q: &Query, rules: &mut Rules<'_>) -> Result<Answer, EngineError> {
+    let decision = evaluate(site, q, rules)?;
     let mut parts = Vec::new();
     let mut sub_decisions = Vec::new();
     if let Ok(served) = &decision.outcome {
@@ -233,7 +269,14 @@ pub(crate) fn answer_with(
                 for product in products {
                     let mut sub = q.clone();
                     sub.product.clone_from(product);
-                    let d = evaluate(site, &sub, lists)?;
+                    let d = match rules {
+                        Rules::Shortlisted(lists) => {
+                            evaluate(site, &sub, &mut Rules::Shortlisted(lists))?
+                        }
+                        Rules::Traced(_) => {
+                            evaluate(site, &sub, &mut Rules::Traced(&mut Trace::default()))?
+                        }
+                    };
                     if let Ok(s) = &d.outcome {
                         parts.push(Part {
                             release: s.release,

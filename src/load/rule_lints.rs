@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
-use crate::engine::evaluate::Field;
+use crate::engine::field::Field;
 use crate::model::Site;
 use crate::model::condition::ChannelPattern;
 use crate::model::rule::Rule;

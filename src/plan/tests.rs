@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::engine::evaluate::{answer, answer_traced};
+use crate::engine::trace::Test;
 use crate::model::Site;
 use crate::response::answer_entry;
 use crate::space::{Space, Variant};
@@ -48,6 +50,44 @@ fn plan_matches_query(site: &Site) -> usize {
         }
     }
     checked
+}
+
+/// For every entry and variant, the traced evaluation (`explain`'s)
+/// decides as the shortlisted one (`query`'s and `build`'s), and its trace
+/// names the winner: the matching rule of highest priority, earliest row.
+/// Returns the number of queries checked.
+fn traces_agree_with_answers(site: &Site) -> usize {
+    let space = Space::new(site, &[]);
+    let mut checked = 0;
+    for entry in space.entries() {
+        for variant in space.variants_of(&entry) {
+            let q = entry.query(&variant);
+            let (traced, trace) = answer_traced(site, &q);
+            assert_eq!(traced, answer(site, &q), "{}", entry.path(&variant));
+            let best = trace
+                .rules
+                .iter()
+                .filter(|(_, t)| *t == Test::Matches)
+                .min_by_key(|(id, _)| std::cmp::Reverse(site.rule(*id).priority))
+                .map(|(id, _)| *id);
+            if let Ok(a) = &traced
+                && trace.shutoff.is_none()
+            {
+                assert_eq!(a.decision.rule, best, "{}", entry.path(&variant));
+            }
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn explain_decides_as_query_on_the_demo_and_a_synthetic_site() {
+    let site = loaded(Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert!(traces_agree_with_answers(&site) > 1000);
+    let dir = tempfile::tempdir().unwrap();
+    crate::synth::write(dir.path(), &crate::synth::site(0.01, 5)).unwrap();
+    assert!(traces_agree_with_answers(&loaded(dir.path())) > 10_000);
 }
 
 fn loaded(dir: &Path) -> Site {

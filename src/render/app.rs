@@ -10,7 +10,7 @@ use crate::engine::query::Query;
 use crate::engine::should_serve::{build_id_for, locale_or_top};
 use crate::model::Site;
 use crate::model::condition::{BuildIdCondition, ChannelPattern, VersionCondition};
-use crate::model::release::{AppRelease, FileUrls, Patch, Platform};
+use crate::model::release::{AppRelease, FileUrls, Locale, Patch, Platform};
 use crate::model::scalar::Scalar;
 use crate::model::version::{MozVersion, StrictVersion};
 
@@ -280,20 +280,64 @@ pub(crate) fn patch_lines(
             EngineError::BadRequest(format!("No such locale '{locale}' in platform '{bt}'"))
         })?;
     let mut lines = Vec::new();
-    for (kind, patches) in [("complete", &entry.completes), ("partial", &entry.partials)] {
-        for patch in patches {
-            if let Some(line) = patch_line(site, app, q, product, kind, patch)? {
-                lines.push(line);
-                break;
-            }
+    for (kind, patch, fate) in patch_fates(site, app, q, product, entry) {
+        if let Fate::Offered(url) = fate? {
+            lines.push(patch_line(app, kind, patch, url));
         }
     }
     Ok(lines)
 }
 
+/// What becomes of one patch of the client's platform and locale.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Fate {
+    /// Offered, at this URL.
+    Offered(String),
+    /// Not looked at: an earlier patch of its kind is offered.
+    Shadowed,
+    /// Dropped, and why.
+    Dropped(String),
+}
+
+/// Each complete, then each partial, of `entry` with its fate: of each kind
+/// the first patch that yields a URL is offered. Ends at the first error
+/// (Balrog fails there).
+pub(crate) fn patch_fates<'a>(
+    site: &Site,
+    app: &AppRelease,
+    q: &Query,
+    product: &str,
+    entry: &'a Locale,
+) -> Vec<(&'static str, &'a Patch, Result<Fate, EngineError>)> {
+    let mut out = Vec::new();
+    for (kind, patches) in [("complete", &entry.completes), ("partial", &entry.partials)] {
+        let mut offered = false;
+        for patch in patches {
+            let fate = if offered {
+                Ok(Fate::Shadowed)
+            } else {
+                match patch_fate(site, app, q, product, kind, patch) {
+                    Ok(Ok(url)) => {
+                        offered = true;
+                        Ok(Fate::Offered(url))
+                    }
+                    Ok(Err(why)) => Ok(Fate::Dropped(why)),
+                    Err(e) => Err(e),
+                }
+            };
+            let failed = fate.is_err();
+            out.push((kind, patch, fate));
+            if failed {
+                return out;
+            }
+        }
+    }
+    out
+}
+
 /// Whether a patch is offered to the client: its URL, or why it is
 /// dropped. A complete without any URL is Balrog's 500.
-pub(crate) fn patch_fate(
+fn patch_fate(
     site: &Site,
     app: &AppRelease,
     q: &Query,
@@ -328,18 +372,8 @@ pub(crate) fn patch_fate(
     }
 }
 
-fn patch_line(
-    site: &Site,
-    app: &AppRelease,
-    q: &Query,
-    product: &str,
-    kind: &str,
-    patch: &Patch,
-) -> Result<Option<String>, EngineError> {
-    let Ok(url) = patch_fate(site, app, q, product, kind, patch)? else {
-        return Ok(None);
-    };
-    let line = tag(
+fn patch_line(app: &AppRelease, kind: &str, patch: &Patch, url: String) -> String {
+    tag(
         8,
         "patch",
         [
@@ -358,8 +392,7 @@ fn patch_line(
             ),
         ],
         true,
-    );
-    Ok(Some(line))
+    )
 }
 
 /// Whether the client is on the release a patch updates from (always, for
