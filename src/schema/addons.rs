@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 
 use super::common::Meta;
-use super::common::{Hash, NonEmpty, Scalar, Scheduled, SchemaVersion, Size};
+use super::common::{Hash, NonEmpty, ScalarDoc, ScheduledDoc, SchemaVersion, Size};
 
 /// GMP plugins (OpenH264, Widevine): per vendor, a version and a download per build target.
 #[derive(JsonSchema)]
@@ -17,11 +17,11 @@ pub(crate) struct Gmp {
     schema_version: SchemaVersion<1000>,
     /// The hash function of `hashValue`s (e.g. `sha512`).
     #[schemars(rename = "hashFunction")]
-    hash_function: Option<Scalar>,
+    hash_function: Option<ScalarDoc>,
     /// The plugins, by id (e.g. `gmp-gmpopenh264`).
     vendors: BTreeMap<String, Plugin>,
     /// Changes that take effect at a time.
-    scheduled: Option<Vec<Scheduled<Gmp>>>,
+    scheduled: Option<Vec<ScheduledDoc<Gmp>>>,
 }
 
 /// One GMP plugin.
@@ -29,7 +29,7 @@ pub(crate) struct Gmp {
 #[schemars(deny_unknown_fields)]
 pub(crate) struct Plugin {
     /// The plugin's version.
-    version: Scalar,
+    version: ScalarDoc,
     /// Downloads by build target (`default` for every other target).
     platforms: BTreeMap<String, PluginPlatform>,
 }
@@ -70,43 +70,47 @@ pub(crate) struct Alias {
 /// System add-ons: the set of built-in add-ons a client should have.
 #[derive(JsonSchema)]
 #[schemars(title = "SystemAddons (schema 5000)", deny_unknown_fields)]
-pub(crate) struct SystemAddons {
+#[schemars(rename = "SystemAddons")]
+pub(crate) struct SystemAddonsDoc {
     #[schemars(flatten)]
     meta: Meta,
     schema_version: SchemaVersion<5000>,
     /// The hash function of `hashValue`s (e.g. `sha512`).
     #[schemars(rename = "hashFunction")]
-    hash_function: Option<Scalar>,
+    hash_function: Option<ScalarDoc>,
     /// Remove every updated system add-on (not with `addons`).
     uninstall: Option<bool>,
     /// The add-ons, by id (e.g. `webcompat@mozilla.org`).
-    addons: Option<BTreeMap<String, Addon>>,
+    addons: Option<BTreeMap<String, AddonDoc>>,
     /// Changes that take effect at a time.
-    scheduled: Option<Vec<Scheduled<SystemAddons>>>,
+    scheduled: Option<Vec<ScheduledDoc<SystemAddonsDoc>>>,
 }
 
 /// One system add-on.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub(crate) struct Addon {
+#[schemars(rename = "Addon")]
+pub(crate) struct AddonDoc {
     /// The add-on's version.
-    version: Scalar,
+    version: ScalarDoc,
     /// Downloads by build target (`default` for every other target).
-    platforms: BTreeMap<String, AddonPlatform>,
+    platforms: BTreeMap<String, AddonPlatformDoc>,
 }
 
 /// An add-on's download for one build target, or an alias of another target's.
 #[derive(JsonSchema)]
 #[schemars(untagged)]
-pub(crate) enum AddonPlatform {
+#[schemars(rename = "AddonPlatform")]
+pub(crate) enum AddonPlatformDoc {
     Alias(Alias),
-    File(AddonFile),
+    File(AddonFileDoc),
 }
 
 /// A download.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub(crate) struct AddonFile {
+#[schemars(rename = "AddonFile")]
+pub(crate) struct AddonFileDoc {
     /// Where to download it.
     #[schemars(rename = "fileUrl")]
     file_url: String,
@@ -121,33 +125,35 @@ pub(crate) struct AddonFile {
 /// served as an `<addons>` list.
 #[derive(JsonSchema)]
 #[schemars(title = "Optional features (schema 6000)", deny_unknown_fields)]
-pub(crate) struct Features {
+#[schemars(rename = "Features")]
+pub(crate) struct FeaturesDoc {
     #[schemars(flatten)]
     meta: Meta,
     schema_version: SchemaVersion<6000>,
     /// The default hash function of `hashValue`s (e.g. `sha512`).
     #[schemars(rename = "hashFunction")]
-    hash_function: Option<Scalar>,
+    hash_function: Option<ScalarDoc>,
     /// The packages.
-    packages: Vec<Feature>,
+    packages: Vec<FeatureDoc>,
     /// Changes that take effect at a time.
-    scheduled: Option<Vec<Scheduled<Features>>>,
+    scheduled: Option<Vec<ScheduledDoc<FeaturesDoc>>>,
 }
 
 /// One optional-feature package.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub(crate) struct Feature {
+#[schemars(rename = "Feature")]
+pub(crate) struct FeatureDoc {
     /// The package's add-on id.
     id: NonEmpty,
     /// Its version.
-    version: Scalar,
+    version: ScalarDoc,
     /// Where to download it.
     #[schemars(rename = "fileUrl")]
     file_url: String,
     /// The hash function of `hashValue`, if not the release's.
     #[schemars(rename = "hashFunction")]
-    hash_function: Option<Scalar>,
+    hash_function: Option<ScalarDoc>,
     /// Its hash.
     #[schemars(rename = "hashValue")]
     hash_value: Hash,

@@ -8,11 +8,11 @@ use super::app_fields::{
     Billboard, BinTrans, Common, Legacy, PlatformVersion, PromptWait, Prompts, Versions,
 };
 use super::app_parts::{
-    LocaleV1, LocaleV2, LocaleV3, LocaleV6, LocaleV8, NamesByFrom, NamesSingle, Platform,
-    UpdateLineGroup, UrlBlock,
+    LocaleV1, LocaleV2, LocaleV3, LocaleV6, LocaleV8, NamesByFrom, NamesSingle, PlatformDoc,
+    UpdateLineGroupDoc, UrlBlockDoc,
 };
 use super::common::Meta;
-use super::common::{Scheduled, SchemaVersion};
+use super::common::{ScheduledDoc, SchemaVersion};
 
 /// An app release of schema 1 (the oldest).
 #[derive(JsonSchema)]
@@ -42,9 +42,9 @@ pub(crate) struct AppV1 {
     #[schemars(flatten)]
     legacy: Legacy,
     /// The builds, by build target (e.g. `WINNT_x86_64-msvc-x64`).
-    platforms: BTreeMap<String, Platform<LocaleV1>>,
+    platforms: BTreeMap<String, PlatformDoc<LocaleV1>>,
     /// Changes that take effect at a time.
-    scheduled: Option<Vec<Scheduled<AppV1>>>,
+    scheduled: Option<Vec<ScheduledDoc<AppV1>>>,
 }
 
 /// An app release of schema 2.
@@ -76,9 +76,9 @@ pub(crate) struct AppV2 {
     #[schemars(flatten)]
     legacy: Legacy,
     /// The builds, by build target (e.g. `WINNT_x86_64-msvc-x64`).
-    platforms: BTreeMap<String, Platform<LocaleV2>>,
+    platforms: BTreeMap<String, PlatformDoc<LocaleV2>>,
     /// Changes that take effect at a time.
-    scheduled: Option<Vec<Scheduled<AppV2>>>,
+    scheduled: Option<Vec<ScheduledDoc<AppV2>>>,
 }
 
 /// An app release of schema 3.
@@ -110,9 +110,9 @@ pub(crate) struct AppV3 {
     #[schemars(flatten)]
     legacy: Legacy,
     /// The builds, by build target (e.g. `WINNT_x86_64-msvc-x64`).
-    platforms: BTreeMap<String, Platform<LocaleV3>>,
+    platforms: BTreeMap<String, PlatformDoc<LocaleV3>>,
     /// Changes that take effect at a time.
-    scheduled: Option<Vec<Scheduled<AppV3>>>,
+    scheduled: Option<Vec<ScheduledDoc<AppV3>>>,
 }
 
 /// An app release of schema 4.
@@ -134,11 +134,11 @@ pub(crate) struct AppV4 {
     prompts: Prompts,
     /// Download URLs per channel (`*` for every other channel).
     #[schemars(rename = "fileUrls")]
-    file_urls: Option<BTreeMap<String, UrlBlock>>,
+    file_urls: Option<BTreeMap<String, UrlBlockDoc>>,
     /// The builds, by build target (e.g. `WINNT_x86_64-msvc-x64`).
-    platforms: BTreeMap<String, Platform<LocaleV3>>,
+    platforms: BTreeMap<String, PlatformDoc<LocaleV3>>,
     /// Changes that take effect at a time.
-    scheduled: Option<Vec<Scheduled<AppV4>>>,
+    scheduled: Option<Vec<ScheduledDoc<AppV4>>>,
 }
 
 /// An app release of schema 5.
@@ -162,11 +162,11 @@ pub(crate) struct AppV5 {
     wait: PromptWait,
     /// Download URLs per channel (`*` for every other channel).
     #[schemars(rename = "fileUrls")]
-    file_urls: Option<BTreeMap<String, UrlBlock>>,
+    file_urls: Option<BTreeMap<String, UrlBlockDoc>>,
     /// The builds, by build target (e.g. `WINNT_x86_64-msvc-x64`).
-    platforms: BTreeMap<String, Platform<LocaleV3>>,
+    platforms: BTreeMap<String, PlatformDoc<LocaleV3>>,
     /// Changes that take effect at a time.
-    scheduled: Option<Vec<Scheduled<AppV5>>>,
+    scheduled: Option<Vec<ScheduledDoc<AppV5>>>,
 }
 
 /// An app release of schema 6.
@@ -186,11 +186,11 @@ pub(crate) struct AppV6 {
     wait: PromptWait,
     /// Download URLs per channel (`*` for every other channel).
     #[schemars(rename = "fileUrls")]
-    file_urls: Option<BTreeMap<String, UrlBlock>>,
+    file_urls: Option<BTreeMap<String, UrlBlockDoc>>,
     /// The builds, by build target (e.g. `WINNT_x86_64-msvc-x64`).
-    platforms: BTreeMap<String, Platform<LocaleV6>>,
+    platforms: BTreeMap<String, PlatformDoc<LocaleV6>>,
     /// Changes that take effect at a time.
-    scheduled: Option<Vec<Scheduled<AppV6>>>,
+    scheduled: Option<Vec<ScheduledDoc<AppV6>>>,
 }
 
 /// An app release of schema 8 (binary transparency).
@@ -212,11 +212,11 @@ pub(crate) struct AppV8 {
     bin_trans: BinTrans,
     /// Download URLs per channel (`*` for every other channel).
     #[schemars(rename = "fileUrls")]
-    file_urls: Option<BTreeMap<String, UrlBlock>>,
+    file_urls: Option<BTreeMap<String, UrlBlockDoc>>,
     /// The builds, by build target (e.g. `WINNT_x86_64-msvc-x64`).
-    platforms: BTreeMap<String, Platform<LocaleV8>>,
+    platforms: BTreeMap<String, PlatformDoc<LocaleV8>>,
     /// Changes that take effect at a time.
-    scheduled: Option<Vec<Scheduled<AppV8>>>,
+    scheduled: Option<Vec<ScheduledDoc<AppV8>>>,
 }
 
 /// An app release of schema 9: `<update>` attributes per group of clients.
@@ -232,12 +232,12 @@ pub(crate) struct AppV9 {
     versions: Versions,
     /// Download URLs per channel (`*` for every other channel).
     #[schemars(rename = "fileUrls")]
-    file_urls: Option<BTreeMap<String, UrlBlock>>,
+    file_urls: Option<BTreeMap<String, UrlBlockDoc>>,
     /// `<update>` attributes for groups of clients (Balrog's `updateLine`).
     #[schemars(rename = "updateLine")]
-    update_line: Option<Vec<UpdateLineGroup>>,
+    update_line: Option<Vec<UpdateLineGroupDoc>>,
     /// The builds, by build target (e.g. `WINNT_x86_64-msvc-x64`).
-    platforms: BTreeMap<String, Platform<LocaleV8>>,
+    platforms: BTreeMap<String, PlatformDoc<LocaleV8>>,
     /// Changes that take effect at a time.
-    scheduled: Option<Vec<Scheduled<AppV9>>>,
+    scheduled: Option<Vec<ScheduledDoc<AppV9>>>,
 }

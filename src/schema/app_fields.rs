@@ -2,20 +2,20 @@
 
 use schemars::JsonSchema;
 
-use super::common::Scalar;
+use super::common::ScalarDoc;
 
 /// Fields of every app release.
 #[derive(JsonSchema)]
 pub(crate) struct Common {
     /// The hash function of the patches' `hashValue`s (e.g. `sha512`).
     #[schemars(rename = "hashFunction")]
-    hash_function: Option<Scalar>,
+    hash_function: Option<ScalarDoc>,
     /// The release notes page; `%LOCALE%` is filled in.
     #[schemars(rename = "detailsUrl")]
-    details_url: Option<Scalar>,
+    details_url: Option<ScalarDoc>,
     /// The license page; `%LOCALE%` is filled in.
     #[schemars(rename = "licenseUrl")]
-    license_url: Option<Scalar>,
+    license_url: Option<ScalarDoc>,
 }
 
 /// The version fields of schemas 2 and later.
@@ -27,7 +27,7 @@ pub(crate) struct Versions {
     app_version: Option<String>,
     /// The version shown to users (`129.0 Beta 5`).
     #[schemars(rename = "displayVersion")]
-    display_version: Option<Scalar>,
+    display_version: Option<ScalarDoc>,
 }
 
 /// The platform (Gecko) version of schemas 2 to 5.
@@ -35,7 +35,7 @@ pub(crate) struct Versions {
 pub(crate) struct PlatformVersion {
     /// The Gecko platform version.
     #[schemars(rename = "platformVersion")]
-    platform_version: Option<Scalar>,
+    platform_version: Option<ScalarDoc>,
 }
 
 /// Fields only the oldest schemas (1 to 3) have.
@@ -51,7 +51,7 @@ pub(crate) struct Legacy {
 #[allow(non_snake_case)]
 pub(crate) struct Billboard {
     /// A page shown in the update dialog; `%LOCALE%` is filled in.
-    billboardURL: Option<Scalar>,
+    billboardURL: Option<ScalarDoc>,
 }
 
 /// The `<update>` prompt attributes of schemas 2 to 8.
@@ -59,17 +59,17 @@ pub(crate) struct Billboard {
 #[allow(non_snake_case)]
 pub(crate) struct Prompts {
     /// Whether to prompt the user before updating.
-    showPrompt: Option<Scalar>,
+    showPrompt: Option<ScalarDoc>,
     /// Whether to offer "never for this version".
-    showNeverForVersion: Option<Scalar>,
+    showNeverForVersion: Option<ScalarDoc>,
     /// What to do after updating, e.g. `showURL`.
-    actions: Option<Scalar>,
+    actions: Option<ScalarDoc>,
     /// The page to open after updating; `%LOCALE%` is filled in.
-    openURL: Option<Scalar>,
+    openURL: Option<ScalarDoc>,
     /// A page to show in a notification; `%LOCALE%` is filled in.
-    notificationURL: Option<Scalar>,
+    notificationURL: Option<ScalarDoc>,
     /// A page to show in an alert; `%LOCALE%` is filled in.
-    alertURL: Option<Scalar>,
+    alertURL: Option<ScalarDoc>,
 }
 
 /// `promptWaitTime` of schemas 5 to 8.
@@ -77,7 +77,7 @@ pub(crate) struct Prompts {
 #[allow(non_snake_case)]
 pub(crate) struct PromptWait {
     /// Seconds to wait before prompting.
-    promptWaitTime: Option<Scalar>,
+    promptWaitTime: Option<ScalarDoc>,
 }
 
 /// The binary-transparency attributes of schema 8.
@@ -85,9 +85,9 @@ pub(crate) struct PromptWait {
 #[allow(non_snake_case)]
 pub(crate) struct BinTrans {
     /// The binary-transparency Merkle root.
-    binTransMerkleRoot: Option<Scalar>,
+    binTransMerkleRoot: Option<ScalarDoc>,
     /// The binary-transparency certificate.
-    binTransCertificate: Option<Scalar>,
+    binTransCertificate: Option<ScalarDoc>,
     /// The binary-transparency signed certificate timestamps.
-    binTransSCTList: Option<Scalar>,
+    binTransSCTList: Option<ScalarDoc>,
 }

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 
-use super::common::{Hash, NonEmpty, Scalar, Size};
+use super::common::{Hash, NonEmpty, ScalarDoc, Size};
 
 /// A build target's entry: the build, or an alias of another target.
 #[derive(JsonSchema)]
 #[schemars(untagged, rename = "Platform{L}")]
-pub(crate) enum Platform<L: JsonSchema> {
+pub(crate) enum PlatformDoc<L: JsonSchema> {
     Alias(PlatformAlias),
     Build(PlatformBuild<L>),
 }
@@ -43,7 +43,8 @@ pub(crate) struct PlatformBuild<L: JsonSchema> {
 /// A patch (MAR file).
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub(crate) struct Patch {
+#[schemars(rename = "Patch")]
+pub(crate) struct PatchDoc {
     /// The release this patch updates from (a release name), or `*` for a complete update.
     from: NonEmpty,
     /// The MAR's size in bytes.
@@ -72,7 +73,7 @@ pub(crate) struct PatchV8 {
     file_url: Option<String>,
     /// The binary-transparency inclusion proof.
     #[schemars(rename = "binTransInclusionProof")]
-    bin_trans_inclusion_proof: Option<Scalar>,
+    bin_trans_inclusion_proof: Option<ScalarDoc>,
 }
 
 /// A locale's build (schema 1).
@@ -87,9 +88,9 @@ pub(crate) struct LocaleV1 {
     /// The extension version, if not the release's.
     extv: Option<String>,
     /// The complete update.
-    complete: Option<Patch>,
+    complete: Option<PatchDoc>,
     /// The partial update.
-    partial: Option<Patch>,
+    partial: Option<PatchDoc>,
 }
 
 /// A locale's build (schema 2).
@@ -104,17 +105,17 @@ pub(crate) struct LocaleV2 {
     app_version: Option<String>,
     /// The version shown to users, if not the release's.
     #[schemars(rename = "displayVersion")]
-    display_version: Option<Scalar>,
+    display_version: Option<ScalarDoc>,
     /// The platform version, if not the release's.
     #[schemars(rename = "platformVersion")]
-    platform_version: Option<Scalar>,
+    platform_version: Option<ScalarDoc>,
     /// Whether this is an OS update.
     #[schemars(rename = "isOSUpdate")]
     is_os_update: Option<bool>,
     /// The complete update.
-    complete: Option<Patch>,
+    complete: Option<PatchDoc>,
     /// The partial update.
-    partial: Option<Patch>,
+    partial: Option<PatchDoc>,
 }
 
 /// A locale's build (schemas 3 to 5).
@@ -129,17 +130,17 @@ pub(crate) struct LocaleV3 {
     app_version: Option<String>,
     /// The version shown to users, if not the release's.
     #[schemars(rename = "displayVersion")]
-    display_version: Option<Scalar>,
+    display_version: Option<ScalarDoc>,
     /// The platform version, if not the release's.
     #[schemars(rename = "platformVersion")]
-    platform_version: Option<Scalar>,
+    platform_version: Option<ScalarDoc>,
     /// Whether this is an OS update.
     #[schemars(rename = "isOSUpdate")]
     is_os_update: Option<bool>,
     /// Complete updates (usually one, `from: "*"`).
-    completes: Option<Vec<Patch>>,
+    completes: Option<Vec<PatchDoc>>,
     /// Partial updates, each from one earlier release.
-    partials: Option<Vec<Patch>>,
+    partials: Option<Vec<PatchDoc>>,
 }
 
 /// A locale's build (schema 6).
@@ -154,14 +155,14 @@ pub(crate) struct LocaleV6 {
     app_version: Option<String>,
     /// The version shown to users, if not the release's.
     #[schemars(rename = "displayVersion")]
-    display_version: Option<Scalar>,
+    display_version: Option<ScalarDoc>,
     /// Whether this is an OS update.
     #[schemars(rename = "isOSUpdate")]
     is_os_update: Option<bool>,
     /// Complete updates (usually one, `from: "*"`).
-    completes: Option<Vec<Patch>>,
+    completes: Option<Vec<PatchDoc>>,
     /// Partial updates, each from one earlier release.
-    partials: Option<Vec<Patch>>,
+    partials: Option<Vec<PatchDoc>>,
 }
 
 /// A locale's build (schemas 8 and 9).
@@ -176,7 +177,7 @@ pub(crate) struct LocaleV8 {
     app_version: Option<String>,
     /// The version shown to users, if not the release's.
     #[schemars(rename = "displayVersion")]
-    display_version: Option<Scalar>,
+    display_version: Option<ScalarDoc>,
     /// Whether this is an OS update.
     #[schemars(rename = "isOSUpdate")]
     is_os_update: Option<bool>,
@@ -191,7 +192,8 @@ pub(crate) struct LocaleV8 {
 /// `%OS_FTP%`, `%OS_BOUNCER%`, `%LOCALE%`, `%FILENAME%` and `%PRODUCT%` are filled in.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub(crate) struct UrlBlock {
+#[schemars(rename = "UrlBlock")]
+pub(crate) struct UrlBlockDoc {
     /// Complete-update URLs by from-release (`*` for every one).
     completes: Option<BTreeMap<String, String>>,
     /// Partial-update URLs by from-release.
@@ -221,7 +223,8 @@ pub(crate) struct NamesByFrom {
 /// One `updateLine` group: attributes of the `<update>` line for the clients it is for.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub(crate) struct UpdateLineGroup {
+#[schemars(rename = "UpdateLineGroup")]
+pub(crate) struct UpdateLineGroupDoc {
     /// Which clients the group applies to; `{}` for every client.
     #[schemars(rename = "for")]
     for_: Option<UpdateLineFor>,
@@ -251,25 +254,25 @@ pub(crate) struct UpdateLineFor {
 pub(crate) struct UpdateLineFields {
     /// The update's type: `minor` or `major`.
     #[schemars(rename = "type")]
-    type_: Option<Scalar>,
+    type_: Option<ScalarDoc>,
     /// The release notes page; `%LOCALE%` is filled in.
-    detailsURL: Option<Scalar>,
+    detailsURL: Option<ScalarDoc>,
     /// What to do after updating, e.g. `showURL`.
-    actions: Option<Scalar>,
+    actions: Option<ScalarDoc>,
     /// The page to open after updating; `%LOCALE%` and `%OLD_VERSION%` are filled in.
-    openURL: Option<Scalar>,
+    openURL: Option<ScalarDoc>,
     /// A page to show in a notification.
-    notificationURL: Option<Scalar>,
+    notificationURL: Option<ScalarDoc>,
     /// A page to show in an alert.
-    alertURL: Option<Scalar>,
+    alertURL: Option<ScalarDoc>,
     /// Whether to prompt the user before updating.
-    showPrompt: Option<Scalar>,
+    showPrompt: Option<ScalarDoc>,
     /// Whether to offer "never for this version".
-    showNeverForVersion: Option<Scalar>,
+    showNeverForVersion: Option<ScalarDoc>,
     /// Seconds to wait before prompting.
-    promptWaitTime: Option<Scalar>,
+    promptWaitTime: Option<ScalarDoc>,
     /// Whether to avoid downloading with BITS.
-    disableBITS: Option<Scalar>,
+    disableBITS: Option<ScalarDoc>,
     /// Whether to avoid background updates.
-    disableBackgroundUpdates: Option<Scalar>,
+    disableBackgroundUpdates: Option<ScalarDoc>,
 }

@@ -7,9 +7,9 @@ use std::marker::PhantomData;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
 /// A string, number or boolean, written into the answer as it is.
-pub(crate) struct Scalar;
+pub(crate) struct ScalarDoc;
 
-impl JsonSchema for Scalar {
+impl JsonSchema for ScalarDoc {
     fn inline_schema() -> bool {
         true
     }
@@ -147,7 +147,8 @@ impl<const N: i64> JsonSchema for SchemaVersion<N> {
 /// has, and `cinder check --horizon 30d` fails 30 days before.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub(crate) struct Expiry {
+#[schemars(rename = "Expiry")]
+pub(crate) struct ExpiryDoc {
     /// What expires, in words: "the add-on signing intermediate certificate".
     what: String,
     /// When it expires, in RFC 3339 UTC, e.g. `2027-03-01T00:00:00Z`.
@@ -160,9 +161,9 @@ const NOT_SCHEDULABLE: &[&str] = &["scheduled", "starts-at", "extends"];
 
 /// A change that takes effect at a time: `at` and the fields that change.
 /// The parent's other fields stay as they are.
-pub(crate) struct Scheduled<T>(PhantomData<T>);
+pub(crate) struct ScheduledDoc<T>(PhantomData<T>);
 
-impl<T: JsonSchema> JsonSchema for Scheduled<T> {
+impl<T: JsonSchema> JsonSchema for ScheduledDoc<T> {
     fn schema_name() -> Cow<'static, str> {
         format!("Scheduled{}", T::schema_name()).into()
     }
@@ -225,5 +226,5 @@ pub(crate) struct Meta {
     /// Things this release depends on that stop being valid at a time
     /// (signing certificates, download URLs): `cinder check` warns once they
     /// have, and `cinder check --horizon 30d` fails 30 days before.
-    expires: Option<Vec<Expiry>>,
+    expires: Option<Vec<ExpiryDoc>>,
 }

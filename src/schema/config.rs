@@ -4,13 +4,14 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 
-use super::common::{NonEmpty, OneOrMany, Scheduled};
+use super::common::{NonEmpty, OneOrMany, ScheduledDoc};
 
 /// The site's settings: hosts releases may point at, shutoffs, pins,
 /// channels, routes, declared parameter values and where to build.
 #[derive(JsonSchema)]
 #[schemars(title = "cinder.yml", deny_unknown_fields)]
-pub(crate) struct Config {
+#[schemars(rename = "Config")]
+pub(crate) struct ConfigDoc {
     /// Which hosts releases may send clients to, per product (Balrog's domain
     /// allowlist). A host maps to the products allowed on it, or to path
     /// patterns (regular expressions matched against the whole path), each
@@ -22,19 +23,19 @@ pub(crate) struct Config {
     special_force_hosts: Option<Vec<String>>,
     /// Emergency shutoffs: no updates for a product on a channel (and the
     /// partner channels that fall back to it) while listed.
-    shutoffs: Option<Vec<Shutoff>>,
+    shutoffs: Option<Vec<ShutoffDoc>>,
     /// Pinnable releases: clients with Firefox's `AppUpdatePin` policy set to
     /// `version` get `mapping` instead of newer releases.
-    pins: Option<Vec<Pin>>,
+    pins: Option<Vec<PinDoc>>,
     /// Channels clients use, besides those rules name exactly (e.g. the
     /// channels a `release*` glob should cover). Each becomes a directory name.
     channels: Option<Vec<PathName>>,
     /// The URL templates clients request, with Firefox's `%PARAMETER%` names.
     /// Left out: Firefox's `update/6` route for app releases and `update/3`
     /// for add-ons and plugins.
-    routes: Option<Vec<Route>>,
+    routes: Option<Vec<RouteDoc>>,
     /// Client-parameter values to answer for, besides those releases and rules imply.
-    values: Option<Values>,
+    values: Option<ValuesDoc>,
     /// Files (relative to the site) of request URLs seen in the wild, one per
     /// line: their values join the parameter space.
     #[schemars(rename = "observed-requests")]
@@ -84,7 +85,8 @@ pub(crate) enum AllowlistEntry {
 /// An emergency shutoff.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub(crate) struct Shutoff {
+#[schemars(rename = "Shutoff")]
+pub(crate) struct ShutoffDoc {
     /// The product whose updates stop.
     product: NonEmpty,
     /// The channel whose updates stop.
@@ -96,13 +98,14 @@ pub(crate) struct Shutoff {
     #[schemars(rename = "starts-at", extend("format" = "date-time"))]
     starts_at: Option<String>,
     /// Changes to this shutoff that take effect at a time.
-    scheduled: Option<Vec<Scheduled<Shutoff>>>,
+    scheduled: Option<Vec<ScheduledDoc<ShutoffDoc>>>,
 }
 
 /// A pinnable release.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub(crate) struct Pin {
+#[schemars(rename = "Pin")]
+pub(crate) struct PinDoc {
     /// The product.
     product: NonEmpty,
     /// The channel.
@@ -118,7 +121,8 @@ pub(crate) struct Pin {
 /// fixed values for parameters its URL does not carry.
 #[derive(JsonSchema)]
 #[schemars(untagged)]
-pub(crate) enum Route {
+#[schemars(rename = "Route")]
+pub(crate) enum RouteDoc {
     /// The URL template, e.g. `update/6/%PRODUCT%/%VERSION%/%BUILD_ID%/%BUILD_TARGET%/%LOCALE%/%CHANNEL%/%OS_VERSION%/%SYSTEM_CAPABILITIES%/%DISTRIBUTION%/%DISTRIBUTION_VERSION%/update.xml`.
     Template(String),
     /// A template with settings.
@@ -166,7 +170,8 @@ pub(crate) struct RouteSettings {
 /// Declared values of client parameters that releases and rules do not enumerate.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub(crate) struct Values {
+#[schemars(rename = "Values")]
+pub(crate) struct ValuesDoc {
     /// Real `osVersion` strings (e.g. `Windows_NT 10.0.19045`), examples of
     /// the classes the rules tell apart.
     #[schemars(rename = "osVersion")]

@@ -1,6 +1,8 @@
 //! JSON Schemas (draft-07) of the site's files, for editors: derived with
 //! schemars from documentation structs that mirror what `load` accepts.
-//! These structs are never filled in; they exist only to be described.
+//! These structs are never filled in; they exist only to be described. A
+//! type named like one of the loader's carries `Doc` (`RuleDoc` describes
+//! what becomes a `model::rule::Rule`), its name in the schemas unchanged.
 
 #[allow(
     dead_code,
@@ -77,7 +79,7 @@ pub(crate) fn documents() -> Vec<Document> {
     vec![
         Document {
             file: "cinder.schema.json",
-            schema: root::<config::Config>(),
+            schema: root::<config::ConfigDoc>(),
         },
         Document {
             file: "rules.schema.json",
@@ -85,11 +87,11 @@ pub(crate) fn documents() -> Vec<Document> {
         },
         Document {
             file: "release.schema.json",
-            schema: transform::release(root::<release::Release>()),
+            schema: transform::release(root::<release::ReleaseDoc>()),
         },
         Document {
             file: "template.schema.json",
-            schema: transform::template(root::<release::Release>()),
+            schema: transform::template(root::<release::ReleaseDoc>()),
         },
     ]
 }

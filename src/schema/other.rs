@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 
 use super::common::Meta;
-use super::common::{Hash, NonEmpty, Scalar, Scheduled, SchemaVersion};
+use super::common::{Hash, NonEmpty, ScalarDoc, ScheduledDoc, SchemaVersion};
 
 /// Tells clients their OS is no longer supported: no update, and a page saying why.
 #[derive(JsonSchema)]
 #[schemars(title = "Desupport (schema 50)", deny_unknown_fields)]
-pub(crate) struct Desupport {
+#[schemars(rename = "Desupport")]
+pub(crate) struct DesupportDoc {
     #[schemars(flatten)]
     meta: Meta,
     schema_version: SchemaVersion<50>,
@@ -23,28 +24,30 @@ pub(crate) struct Desupport {
     #[schemars(rename = "displayVersion")]
     display_version: String,
     /// Changes that take effect at a time.
-    scheduled: Option<Vec<Scheduled<Desupport>>>,
+    scheduled: Option<Vec<ScheduledDoc<DesupportDoc>>>,
 }
 
 /// The security-policy settings answer: which version of each setting is current.
 #[derive(JsonSchema)]
 #[schemars(title = "Settings (schema 2000)", deny_unknown_fields)]
-pub(crate) struct Settings {
+#[schemars(rename = "Settings")]
+pub(crate) struct SettingsDoc {
     #[schemars(flatten)]
     meta: Meta,
     schema_version: SchemaVersion<2000>,
     /// The settings, by id.
-    settings: BTreeMap<String, Setting>,
+    settings: BTreeMap<String, SettingDoc>,
     /// Changes that take effect at a time.
-    scheduled: Option<Vec<Scheduled<Settings>>>,
+    scheduled: Option<Vec<ScheduledDoc<SettingsDoc>>>,
 }
 
 /// One setting.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub(crate) struct Setting {
+#[schemars(rename = "Setting")]
+pub(crate) struct SettingDoc {
     /// The setting's current version.
-    version: Scalar,
+    version: ScalarDoc,
     /// When it last changed, in milliseconds since 1970 (e.g. `1500000000000`).
     last_modified: super::common::Size,
 }
@@ -53,7 +56,8 @@ pub(crate) struct Setting {
 /// (`products`) or of named releases (`blobs`), merged. Give exactly one.
 #[derive(JsonSchema)]
 #[schemars(title = "SuperBlob (schema 4000)", deny_unknown_fields)]
-pub(crate) struct SuperBlob {
+#[schemars(rename = "SuperBlob")]
+pub(crate) struct SuperBlobDoc {
     #[schemars(flatten)]
     meta: Meta,
     schema_version: SchemaVersion<4000>,
@@ -62,13 +66,14 @@ pub(crate) struct SuperBlob {
     /// Releases whose add-ons are merged (release names); not with `products`.
     blobs: Option<Vec<NonEmpty>>,
     /// Changes that take effect at a time.
-    scheduled: Option<Vec<Scheduled<SuperBlob>>>,
+    scheduled: Option<Vec<ScheduledDoc<SuperBlobDoc>>>,
 }
 
 /// The Mozilla VPN (Guardian) answer, served as JSON.
 #[derive(JsonSchema)]
 #[schemars(title = "Guardian (schema 10000)", deny_unknown_fields)]
-pub(crate) struct Guardian {
+#[schemars(rename = "Guardian")]
+pub(crate) struct GuardianDoc {
     #[schemars(flatten)]
     meta: Meta,
     schema_version: SchemaVersion<10000>,
@@ -78,17 +83,18 @@ pub(crate) struct Guardian {
     required: bool,
     /// The hash function of `hashValue`s (e.g. `sha512`).
     #[schemars(rename = "hashFunction")]
-    hash_function: Option<Scalar>,
+    hash_function: Option<ScalarDoc>,
     /// The download per build target.
-    platforms: BTreeMap<String, GuardianPlatform>,
+    platforms: BTreeMap<String, GuardianPlatformDoc>,
     /// Changes that take effect at a time.
-    scheduled: Option<Vec<Scheduled<Guardian>>>,
+    scheduled: Option<Vec<ScheduledDoc<GuardianDoc>>>,
 }
 
 /// One Guardian download.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub(crate) struct GuardianPlatform {
+#[schemars(rename = "GuardianPlatform")]
+pub(crate) struct GuardianPlatformDoc {
     /// Where to download it.
     #[schemars(rename = "fileUrl")]
     file_url: Option<String>,

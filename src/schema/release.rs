@@ -3,14 +3,15 @@
 
 use schemars::JsonSchema;
 
-use super::addons::{Features, Gmp, SystemAddons};
+use super::addons::{FeaturesDoc, Gmp, SystemAddonsDoc};
 use super::app::{AppV1, AppV2, AppV3, AppV4, AppV5, AppV6, AppV8, AppV9};
-use super::other::{Desupport, Guardian, Settings, SuperBlob};
+use super::other::{DesupportDoc, GuardianDoc, SettingsDoc, SuperBlobDoc};
 
 /// A release: a Balrog blob. `schema_version` decides its other fields.
 #[derive(JsonSchema)]
 #[schemars(untagged)]
-pub(crate) enum Release {
+#[schemars(rename = "Release")]
+pub(crate) enum ReleaseDoc {
     AppV1(AppV1),
     AppV2(AppV2),
     AppV3(AppV3),
@@ -19,11 +20,11 @@ pub(crate) enum Release {
     AppV6(AppV6),
     AppV8(AppV8),
     AppV9(AppV9),
-    Desupport(Desupport),
+    DesupportDoc(DesupportDoc),
     Gmp(Gmp),
-    Settings(Settings),
-    SuperBlob(SuperBlob),
-    SystemAddons(SystemAddons),
-    Features(Features),
-    Guardian(Guardian),
+    SettingsDoc(SettingsDoc),
+    SuperBlobDoc(SuperBlobDoc),
+    SystemAddonsDoc(SystemAddonsDoc),
+    FeaturesDoc(FeaturesDoc),
+    GuardianDoc(GuardianDoc),
 }

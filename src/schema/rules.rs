@@ -3,18 +3,19 @@
 
 use schemars::JsonSchema;
 
-use super::common::{CommaList, NonEmpty, Scheduled};
+use super::common::{CommaList, NonEmpty, ScheduledDoc};
 
 /// A rules file: a list of rules. For each request the matching rule with
 /// the highest priority wins; fields left out match everything.
 #[derive(JsonSchema)]
 #[schemars(title = "cinder rules file")]
-pub(crate) struct RulesFile(Vec<Rule>);
+pub(crate) struct RulesFile(Vec<RuleDoc>);
 
 /// A rule: which requests it matches, and which release answers them.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub(crate) struct Rule {
+#[schemars(rename = "Rule")]
+pub(crate) struct RuleDoc {
     /// Balrog's rule id; among rules of equal priority the lower id wins.
     rule_id: Option<i64>,
     /// A name for the rule, used in reports: letters, digits and `-`, starting with a letter.
@@ -81,5 +82,5 @@ pub(crate) struct Rule {
     #[schemars(rename = "starts-at", extend("format" = "date-time"))]
     starts_at: Option<String>,
     /// Changes to this rule that take effect at a time.
-    scheduled: Option<Vec<Scheduled<Rule>>>,
+    scheduled: Option<Vec<ScheduledDoc<RuleDoc>>>,
 }
