@@ -137,25 +137,11 @@ fn describe_query(out: &mut String, q: &Query, sent: Option<&Query>) {
     }
 }
 
-/// The query's value of a field.
+/// The query's value of a field, for people.
 fn query_value(q: &Query, field: Field) -> String {
-    let s = match field {
-        Field::Product => Some(q.product.clone()),
-        Field::BuildTarget => Some(q.build_target.clone()),
-        Field::HeaderArchitecture => q.header_architecture.map(str::to_owned),
-        Field::DistVersion => q.dist_version.clone(),
-        Field::Channel => Some(q.channel.clone()),
-        Field::Version => Some(q.version.clone()),
-        Field::BuildId => q.build_id.clone(),
-        Field::Memory => q.memory().map(|m| m.to_string()),
-        Field::OsVersion => q.os_version.clone(),
-        Field::InstructionSet => q.instruction_set().map(str::to_owned),
-        Field::Distribution => q.distribution.clone(),
-        Field::Locale => q.locale.clone(),
-        Field::Mig64 => q.mig64.map(|b| b.to_string()),
-        Field::Jaws => q.jaws().map(|b| b.to_string()),
-    };
-    s.map_or_else(|| "a request without it".to_owned(), |v| format!("`{v}`"))
+    field
+        .query_value(q)
+        .map_or_else(|| "a request without it".to_owned(), |v| format!("`{v}`"))
 }
 
 fn rules(out: &mut String, site: &Site, e: &Evaluated) {

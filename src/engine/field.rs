@@ -1,7 +1,9 @@
-//! A rule's fields and how each one tests a query, in the order Balrog tests
-//! them: the SQL pre-filter (plain equality or a NULL column), then the
-//! Python matchers.
+//! A rule's conditions (the columns of `model::column` that a query is
+//! matched against) and how each one tests a query, in the order Balrog
+//! tests them: the SQL pre-filter (plain equality or a NULL column), then
+//! the Python matchers.
 
+use crate::model::column::Column;
 use crate::model::rule::Rule;
 
 use super::error::EngineError;
@@ -92,22 +94,47 @@ impl Field {
         }
     }
 
-    pub(crate) fn name(self) -> &'static str {
+    /// The rule column this field is.
+    pub(crate) fn column(self) -> Column {
         match self {
-            Field::Product => "product",
-            Field::BuildTarget => "buildTarget",
-            Field::HeaderArchitecture => "headerArchitecture",
-            Field::DistVersion => "distVersion",
-            Field::Channel => "channel",
-            Field::Version => "version",
-            Field::BuildId => "buildID",
-            Field::Memory => "memory",
-            Field::OsVersion => "osVersion",
-            Field::InstructionSet => "instructionSet",
-            Field::Distribution => "distribution",
-            Field::Locale => "locale",
-            Field::Mig64 => "mig64",
-            Field::Jaws => "jaws",
+            Field::Product => Column::Product,
+            Field::BuildTarget => Column::BuildTarget,
+            Field::HeaderArchitecture => Column::HeaderArchitecture,
+            Field::DistVersion => Column::DistVersion,
+            Field::Channel => Column::Channel,
+            Field::Version => Column::Version,
+            Field::BuildId => Column::BuildId,
+            Field::Memory => Column::Memory,
+            Field::OsVersion => Column::OsVersion,
+            Field::InstructionSet => Column::InstructionSet,
+            Field::Distribution => Column::Distribution,
+            Field::Locale => Column::Locale,
+            Field::Mig64 => Column::Mig64,
+            Field::Jaws => Column::Jaws,
+        }
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        self.column().name()
+    }
+
+    /// The query's value of this field, if it sends one.
+    pub(crate) fn query_value(self, q: &Query) -> Option<String> {
+        match self {
+            Field::Product => Some(q.product.clone()),
+            Field::BuildTarget => Some(q.build_target.clone()),
+            Field::HeaderArchitecture => q.header_architecture.map(str::to_owned),
+            Field::DistVersion => q.dist_version.clone(),
+            Field::Channel => Some(q.channel.clone()),
+            Field::Version => Some(q.version.clone()),
+            Field::BuildId => q.build_id.clone(),
+            Field::Memory => q.memory().map(|m| m.to_string()),
+            Field::OsVersion => q.os_version.clone(),
+            Field::InstructionSet => q.instruction_set().map(str::to_owned),
+            Field::Distribution => q.distribution.clone(),
+            Field::Locale => q.locale.clone(),
+            Field::Mig64 => q.mig64.map(|b| b.to_string()),
+            Field::Jaws => q.jaws().map(|b| b.to_string()),
         }
     }
 

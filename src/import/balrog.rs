@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
+use crate::model::column::Column;
 use crate::model::route::{BALROG_ROUTES, BalrogRoute, Route, balrog_template, parse_template};
 use crate::yaml_out::to_yaml;
 
@@ -258,35 +259,16 @@ impl Export {
     }
 
     fn rules_file(&self) -> String {
-        const ORDER: &[&str] = &[
-            "rule_id",
-            "alias",
-            "priority",
-            "product",
-            "channel",
-            "version",
-            "buildTarget",
-            "buildID",
-            "locale",
-            "osVersion",
-            "memory",
-            "instructionSet",
-            "jaws",
-            "mig64",
-            "distribution",
-            "distVersion",
-            "headerArchitecture",
-            "mapping",
-            "fallbackMapping",
-            "backgroundRate",
-            "update_type",
-            "comment",
-        ];
+        let columns: Vec<&str> = Column::ALL
+            .into_iter()
+            .filter(|c| c.imported())
+            .map(Column::name)
+            .collect();
         let rules: Vec<Value> = self
             .rules
             .iter()
             .map(|r| {
-                let mut m = pick(r, ORDER);
+                let mut m = pick(r, &columns);
                 if m.get("backgroundRate") == Some(&Value::from(100)) {
                     m.remove("backgroundRate");
                 }

@@ -3,6 +3,7 @@
 
 use super::schedule;
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::model::column::Column;
 use crate::model::condition::{
     BuildIdCondition, ChannelPattern, Csv, MemoryCondition, SimpleExpression, VersionCondition,
 };
@@ -14,32 +15,8 @@ use super::fields::{self, Fields};
 use super::segments::Segments;
 use crate::model::route::Param;
 
-/// Every field a rule may have.
-pub(crate) const RULE_FIELDS: &[&str] = &[
-    "rule_id",
-    "alias",
-    "priority",
-    "mapping",
-    "fallbackMapping",
-    "backgroundRate",
-    "update_type",
-    "product",
-    "version",
-    "channel",
-    "buildTarget",
-    "buildID",
-    "locale",
-    "osVersion",
-    "memory",
-    "instructionSet",
-    "jaws",
-    "mig64",
-    "distribution",
-    "distVersion",
-    "headerArchitecture",
-    "comment",
-    "data_version",
-];
+/// Every field a rule may have: the rule columns.
+pub(crate) const RULE_FIELDS: &[&str] = &Column::NAMES;
 
 /// Reads one rules file. `first_order` is the site-wide position of its first rule.
 pub(crate) fn load_rules_file(

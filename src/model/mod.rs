@@ -1,6 +1,7 @@
 //! The site as typed, validated data: configuration, rules and releases, with
 //! every reference between them resolved. Engine and renderer read only this.
 
+pub(crate) mod column;
 pub(crate) mod condition;
 pub(crate) mod config;
 pub(crate) mod release;

@@ -11,6 +11,8 @@ use super::common::{CommaList, NonEmpty, ScheduledDoc};
 #[schemars(title = "cinder rules file")]
 pub(crate) struct RulesFile(Vec<RuleDoc>);
 
+// Its fields are the rule columns of `model::column`, in that order (a test
+// holds them to it), then cinder's own `starts-at` and `scheduled`.
 /// A rule: which requests it matches, and which release answers them.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
@@ -24,26 +26,13 @@ pub(crate) struct RuleDoc {
     /// The matching rule with the highest priority answers the request.
     #[schemars(range(min = 0))]
     priority: i64,
-    /// The release that answers matching requests (a release name); left out
-    /// or empty, matching requests get no update.
-    mapping: Option<String>,
-    /// The release answering requests that lose the `backgroundRate` dice roll.
-    #[schemars(rename = "fallbackMapping")]
-    fallback_mapping: Option<String>,
-    /// The percentage of background checks that get `mapping` (0 to 100,
-    /// default 100); the others get `fallbackMapping`.
-    #[schemars(rename = "backgroundRate", range(min = 0, max = 100))]
-    background_rate: Option<i64>,
-    /// The update's type, `minor` (default) or `major`.
-    #[schemars(extend("enum" = ["minor", "major"]))]
-    update_type: Option<String>,
     /// The product, matched exactly (e.g. `Firefox`).
     product: Option<NonEmpty>,
+    /// The channel, exactly or as a glob ending in `*` (`release*`).
+    channel: Option<NonEmpty>,
     /// The client's version: a version (`128.0`), an operator and a version
     /// (`<128.0`, `>=115.0`), a glob (`128.*`), or a list of them.
     version: Option<CommaList>,
-    /// The channel, exactly or as a glob ending in `*` (`release*`).
-    channel: Option<NonEmpty>,
     /// The build target, matched exactly (e.g. `WINNT_x86_64-msvc-x64`).
     #[schemars(rename = "buildTarget")]
     build_target: Option<NonEmpty>,
@@ -73,6 +62,19 @@ pub(crate) struct RuleDoc {
     /// The architecture from the User-Agent: `Intel` or `PPC` (old Mac builds).
     #[schemars(rename = "headerArchitecture", extend("enum" = ["Intel", "PPC"]))]
     header_architecture: Option<String>,
+    /// The release that answers matching requests (a release name); left out
+    /// or empty, matching requests get no update.
+    mapping: Option<String>,
+    /// The release answering requests that lose the `backgroundRate` dice roll.
+    #[schemars(rename = "fallbackMapping")]
+    fallback_mapping: Option<String>,
+    /// The percentage of background checks that get `mapping` (0 to 100,
+    /// default 100); the others get `fallbackMapping`.
+    #[schemars(rename = "backgroundRate", range(min = 0, max = 100))]
+    background_rate: Option<i64>,
+    /// The update's type, `minor` (default) or `major`.
+    #[schemars(extend("enum" = ["minor", "major"]))]
+    update_type: Option<String>,
     /// Notes for the people reading the file.
     comment: Option<String>,
     /// Balrog's data version, kept from an import; not used.

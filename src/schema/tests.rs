@@ -418,3 +418,21 @@ fn the_loaders_refuse_the_fields_the_schemas_leave_out() {
         assert_eq!(found.len(), extra.len(), "{name}: {found:?} for {extra:?}");
     }
 }
+
+#[test]
+fn the_rules_schema_lists_the_rule_columns_in_order() {
+    let rules = documents()
+        .into_iter()
+        .find(|d| d.file == "rules.schema.json")
+        .unwrap()
+        .schema;
+    let properties: Vec<&str> = rules["definitions"]["Rule"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut columns = crate::model::column::Column::NAMES.to_vec();
+    columns.extend(["starts-at", "scheduled"]);
+    assert_eq!(properties, columns);
+}
