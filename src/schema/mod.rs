@@ -45,7 +45,13 @@ mod config;
     clippy::zero_sized_map_values,
     reason = "described, never built"
 )]
-mod other;
+mod desupport;
+#[allow(
+    dead_code,
+    clippy::zero_sized_map_values,
+    reason = "described, never built"
+)]
+mod guardian;
 #[allow(
     dead_code,
     clippy::zero_sized_map_values,
@@ -58,6 +64,18 @@ mod release;
     reason = "described, never built"
 )]
 mod rules;
+#[allow(
+    dead_code,
+    clippy::zero_sized_map_values,
+    reason = "described, never built"
+)]
+mod settings;
+#[allow(
+    dead_code,
+    clippy::zero_sized_map_values,
+    reason = "described, never built"
+)]
+mod superblob;
 #[cfg(test)]
 mod tests;
 mod transform;

@@ -5,7 +5,10 @@ use schemars::JsonSchema;
 
 use super::addons::{FeaturesDoc, Gmp, SystemAddonsDoc};
 use super::app::{AppV1, AppV2, AppV3, AppV4, AppV5, AppV6, AppV8, AppV9};
-use super::other::{DesupportDoc, GuardianDoc, SettingsDoc, SuperBlobDoc};
+use super::desupport::DesupportDoc;
+use super::guardian::GuardianDoc;
+use super::settings::SettingsDoc;
+use super::superblob::SuperBlobDoc;
 
 /// A release: a Balrog blob. `schema_version` decides its other fields.
 #[derive(JsonSchema)]

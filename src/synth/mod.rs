@@ -4,10 +4,11 @@
 //! the three builds before each, about fifty rules, a shutoff, pins and
 //! system add-ons.
 
+mod addon_sets;
 mod app;
 mod catalog;
 mod config;
-mod others;
+mod desupports;
 mod rng;
 mod rules;
 mod shape;
@@ -36,16 +37,16 @@ pub(crate) fn site(scale: f64, seed: u64) -> Vec<(String, String)> {
             ));
         }
     }
-    for (name, article, version) in others::DESUPPORTS {
+    for (name, article, version) in desupports::DESUPPORTS {
         files.push((
             format!("releases/firefox/desupport/{name}.yml"),
-            others::desupport(article, version),
+            desupports::desupport(article, version),
         ));
     }
-    for (name, addons) in others::ADDON_SETS {
+    for (name, addons) in addon_sets::ADDON_SETS {
         files.push((
             format!("releases/system-addons/{name}.yml"),
-            others::addon_set(name, addons, seed),
+            addon_sets::addon_set(name, addons, seed),
         ));
     }
     files.sort();

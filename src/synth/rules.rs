@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::others::DESUPPORTS;
+use super::desupports::DESUPPORTS;
 use super::shape::Lines;
 
 /// Windows 7, 8 and 8.1, in both spellings clients send (see the demo site).

@@ -1,32 +1,9 @@
-//! The synthetic site's releases that are not app builds: desupport notices
-//! (schema 50) and system add-on sets (schema 5000, served on update/3).
+//! The synthetic site's system add-on sets (schema 5000, served on update/3).
 
 use std::fmt::Write as _;
 
 use super::app::fnv;
 use super::rng::Rng;
-
-/// Desupport notices: (release name, support article, last version).
-pub(crate) const DESUPPORTS: &[(&str, &str, &str)] = &[
-    (
-        "Firefox-desupport-macos-10.14",
-        "firefox-users-macos-1012-1013-1014-moving-to-extended-support",
-        "140.6.0",
-    ),
-    (
-        "Firefox-desupport-linux-i686",
-        "firefox-users-32-bit-linux-moving-to-extended-support",
-        "145.0.2",
-    ),
-];
-
-pub(crate) fn desupport(article: &str, version: &str) -> String {
-    format!(
-        "product: Firefox\nschema_version: 50\n\
-         detailsUrl: \"https://support.mozilla.org/%LOCALE%/kb/{article}?version=%VERSION%&os=%OS%\"\n\
-         displayVersion: \"{version}\"\n"
-    )
-}
 
 /// System add-on sets: (release name, [(add-on id, version)]).
 pub(crate) const ADDON_SETS: &[(&str, &[(&str, &str)])] = &[
