@@ -8,6 +8,7 @@
 //! when they win).
 
 use crate::model::release::{Blob, SuperBlob};
+use crate::model::rule::Rule;
 use crate::model::version::PinVersion;
 use crate::model::{ReleaseId, RuleId, Site};
 
@@ -76,18 +77,15 @@ pub(crate) enum Rules<'a> {
     Traced(&'a mut Trace),
 }
 
-/// `AUS.evaluateRules(q)`, with the rules from `rules`.
+/// `AUS.evaluateRules(q)`, with the rules from `rules`: the shutoffs, the
+/// winning rule, the release it maps the query to, then whether that
+/// release (or the client's pin) is served.
 pub(crate) fn evaluate(
     site: &Site,
     q: &Query,
     rules: &mut Rules<'_>,
 ) -> Result<Decision, EngineError> {
-    let fallback = q.fallback_channel();
-    let shut =
-        site.config.shutoffs.iter().position(|s| {
-            s.product == q.product && (s.channel == q.channel || s.channel == fallback)
-        });
-    if let Some(i) = shut {
+    if let Some(i) = shutoff(site, q) {
         if let Rules::Traced(trace) = rules {
             trace.shutoff = Some(i);
         }
@@ -109,13 +107,33 @@ pub(crate) fn evaluate(
             outcome: Err(NoUpdate::NoRuleMatched),
         });
     };
-    let decide = |outcome| {
-        Ok(Decision {
-            rule: Some(rule_id),
-            outcome,
-        })
+    let outcome = match target(site.rule(rule_id), q, rules)? {
+        Ok((release, via)) => serve(site, q, &qv, release, via)?,
+        Err(none) => Err(none),
     };
-    let rule = site.rule(rule_id);
+    Ok(Decision {
+        rule: Some(rule_id),
+        outcome,
+    })
+}
+
+/// The emergency shutoff of the query's product on its channel (or its
+/// fallback channel), as its index in the site's shutoffs.
+fn shutoff(site: &Site, q: &Query) -> Option<usize> {
+    let fallback = q.fallback_channel();
+    site.config
+        .shutoffs
+        .iter()
+        .position(|s| s.product == q.product && (s.channel == q.channel || s.channel == fallback))
+}
+
+/// The release the winning rule gives the query, and how: its mapping or,
+/// throttled, its fallbackMapping.
+fn target(
+    rule: &Rule,
+    q: &Query,
+    rules: &mut Rules<'_>,
+) -> Result<Result<(ReleaseId, Via), NoUpdate>, EngineError> {
     // Throttled: Balrog rolls dice; a static answer takes the losing roll
     // unless asked for the winning one (`dice_won`, for a web server's
     // percentage split). force=1 always gets the mapping, force=-1 never.
@@ -124,7 +142,7 @@ pub(crate) fn evaluate(
         trace.throttle = throttle;
     }
     let Some(mut target) = rule.mapping.as_ref() else {
-        return decide(Err(NoUpdate::NoMapping));
+        return Ok(Err(NoUpdate::NoMapping));
     };
     let mut via = Via::Mapping;
     if throttle.is_some_and(Throttle::takes_fallback) {
@@ -133,7 +151,7 @@ pub(crate) fn evaluate(
                 target = fallback;
                 via = Via::FallbackMapping;
             }
-            None => return decide(Err(NoUpdate::Throttled)),
+            None => return Ok(Err(NoUpdate::Throttled)),
         }
     }
     let release = target.release.ok_or_else(|| {
@@ -142,13 +160,26 @@ pub(crate) fn evaluate(
             target.name
         ))
     })?;
-    match should_serve(site, site.release(release), q, &qv)? {
-        Serve::No(why) => decide(Err(NoUpdate::NotServed { release, why })),
-        Serve::Yes => decide(Ok(Served {
-            release,
-            via,
-            unpinned: None,
-        })),
+    Ok(Ok((release, via)))
+}
+
+/// Whether the chosen release is served (`shouldServeUpdate`), and when it
+/// lies beyond the client's pin, the pinned release instead.
+fn serve(
+    site: &Site,
+    q: &Query,
+    qv: &QueryVersion<'_>,
+    release: ReleaseId,
+    via: Via,
+) -> Result<Result<Served, NoUpdate>, EngineError> {
+    let chosen = Served {
+        release,
+        via,
+        unpinned: None,
+    };
+    match should_serve(site, site.release(release), q, qv)? {
+        Serve::No(why) => Ok(Err(NoUpdate::NotServed { release, why })),
+        Serve::Yes => Ok(Ok(chosen)),
         Serve::Maybe => {
             let pin = q
                 .pin
@@ -156,6 +187,7 @@ pub(crate) fn evaluate(
                 .and_then(PinVersion::parse)
                 .map(|p| p.normalized())
                 .unwrap_or_default();
+            let fallback = q.fallback_channel();
             let row = site
                 .config
                 .pins
@@ -163,11 +195,7 @@ pub(crate) fn evaluate(
                 .find(|p| p.product == q.product && p.channel == fallback && p.version == pin);
             let Some(row) = row else {
                 // No pinnable release: Balrog fails open and serves the rule's choice.
-                return decide(Ok(Served {
-                    release,
-                    via,
-                    unpinned: None,
-                }));
+                return Ok(Ok(chosen));
             };
             let pinned = row.mapping.release.ok_or_else(|| {
                 EngineError::Internal(format!(
@@ -175,17 +203,17 @@ pub(crate) fn evaluate(
                     row.version, row.mapping.name
                 ))
             })?;
-            match should_serve(site, site.release(pinned), q, &qv)? {
-                Serve::No(why) => decide(Err(NoUpdate::PinNotServed {
+            Ok(match should_serve(site, site.release(pinned), q, qv)? {
+                Serve::No(why) => Err(NoUpdate::PinNotServed {
                     release: pinned,
                     why,
-                })),
-                Serve::Yes | Serve::Maybe => decide(Ok(Served {
+                }),
+                Serve::Yes | Serve::Maybe => Ok(Served {
                     release: pinned,
                     via: Via::Pin,
                     unpinned: Some(release),
-                })),
-            }
+                }),
+            })
         }
     }
 }
