@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use crate::source::Loc;
 
@@ -175,6 +176,24 @@ pub(crate) const BALROG_ROUTES: &[BalrogRoute] = &[
     BalrogRoute::Json(2),
 ];
 
+/// The segments of a Balrog route's template, parsed once.
+pub(crate) fn balrog_segments(route: BalrogRoute) -> &'static [Segment] {
+    static PARSED: OnceLock<Vec<(BalrogRoute, Vec<Segment>)>> = OnceLock::new();
+    let all = PARSED.get_or_init(|| {
+        BALROG_ROUTES
+            .iter()
+            .map(|r| {
+                let segments =
+                    parse_template(balrog_template(*r)).expect("Balrog's templates parse");
+                (*r, segments)
+            })
+            .collect()
+    });
+    all.iter()
+        .find(|(r, _)| *r == route)
+        .map_or(&[], |(_, s)| s.as_slice())
+}
+
 /// Splits a template into segments; an error names the bad piece.
 pub(crate) fn parse_template(template: &str) -> Result<Vec<Segment>, String> {
     let body = template.trim_start_matches('/');
@@ -238,7 +257,7 @@ pub(crate) fn recognise(segments: &[Segment]) -> Option<BalrogRoute> {
     BALROG_ROUTES
         .iter()
         .copied()
-        .find(|r| parse_template(balrog_template(*r)).is_ok_and(|s| s == segments))
+        .find(|r| balrog_segments(*r) == segments)
 }
 
 #[cfg(test)]
