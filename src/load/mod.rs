@@ -72,114 +72,174 @@ pub(crate) fn load_site_with(
         return Err(NotASite::NoConfig(dir.to_path_buf()));
     }
     let mut sources = Sources::default();
-    let mut scheduled = schedule::Scheduled::default();
-    let mut diags = Diagnostics::capped(cap);
-    let mut segs = segments::Segments::default();
-    let parsed = files::read_site(dir, &mut sources, &mut diags);
+    let mut loading = Loading {
+        at,
+        site: Site::default(),
+        scheduled: schedule::Scheduled::default(),
+        diags: Diagnostics::capped(cap),
+        segs: segments::Segments::default(),
+    };
+    let parsed = files::read_site(dir, &mut sources, &mut loading.diags);
+    loading.config(&parsed);
+    let templates = loading.templates(&parsed);
+    let failed = loading.releases(&parsed, &templates);
+    loading.rules(&parsed);
+    loading.observed_requests(dir);
+    loading.check(&failed);
+    Ok(loading.finish(dir, sources))
+}
 
-    let mut site = Site::default();
-    if let Some(root) = parsed
-        .iter()
-        .find(|p| p.kind == Kind::Config)
-        .and_then(|p| p.root.as_ref())
-    {
-        site.config = config::load_config(root, at, &mut scheduled, &mut segs, &mut diags);
-    }
+/// A site being loaded, phase by phase: the model so far, the scheduled
+/// changes met, the problems found, and the values that become directories.
+struct Loading {
+    at: Timestamp,
+    site: Site,
+    scheduled: schedule::Scheduled,
+    diags: Diagnostics,
+    segs: segments::Segments,
+}
 
-    let mut templates = Templates::new();
-    for p in parsed.iter().filter(|p| p.kind == Kind::Template) {
-        if let Some(root) = &p.root {
-            templates.add(
-                files::stem(&p.rel),
-                root.clone(),
-                Loc::file_start(p.id),
-                &mut diags,
+impl Loading {
+    /// `cinder.yml`.
+    fn config(&mut self, parsed: &[files::Parsed]) {
+        if let Some(root) = parsed
+            .iter()
+            .find(|p| p.kind == Kind::Config)
+            .and_then(|p| p.root.as_ref())
+        {
+            self.site.config = config::load_config(
+                root,
+                self.at,
+                &mut self.scheduled,
+                &mut self.segs,
+                &mut self.diags,
             );
         }
     }
-    templates.resolve_all(&mut diags);
 
-    // Releases that did not load: references to them are consequences of
-    // the errors already reported, not problems of their own.
-    let mut failed: HashSet<String> = HashSet::new();
-    let release_files: Vec<_> = parsed.iter().filter(|p| p.kind == Kind::Release).collect();
-    let loaded: Vec<LoadedRelease> = release_files
-        .par_iter()
-        .map(|p| load_release_file(p, &templates, at, diags.like()))
-        .collect();
-    for l in loaded {
-        diags.extend(l.diags);
-        segs.extend(l.segs);
-        scheduled.times.extend(l.scheduled.times);
-        scheduled.releases.extend(l.scheduled.releases);
-        match l.release {
-            Ok(release) => add_release(&mut site, release, &mut diags),
-            Err(name) => {
-                failed.insert(name);
+    /// `templates/`, each resolved (its `extends` merged in).
+    fn templates(&mut self, parsed: &[files::Parsed]) -> Templates {
+        let mut templates = Templates::new();
+        for p in parsed.iter().filter(|p| p.kind == Kind::Template) {
+            if let Some(root) = &p.root {
+                templates.add(
+                    files::stem(&p.rel),
+                    root.clone(),
+                    Loc::file_start(p.id),
+                    &mut self.diags,
+                );
             }
+        }
+        templates.resolve_all(&mut self.diags);
+        templates
+    }
+
+    /// `releases/`, in parallel. Returns the names of the releases that did
+    /// not load: references to them are consequences of the errors already
+    /// reported, not problems of their own.
+    fn releases(&mut self, parsed: &[files::Parsed], templates: &Templates) -> HashSet<String> {
+        let mut failed: HashSet<String> = HashSet::new();
+        let release_files: Vec<_> = parsed.iter().filter(|p| p.kind == Kind::Release).collect();
+        let loaded: Vec<LoadedRelease> = release_files
+            .par_iter()
+            .map(|p| load_release_file(p, templates, self.at, self.diags.like()))
+            .collect();
+        for l in loaded {
+            self.diags.extend(l.diags);
+            self.segs.extend(l.segs);
+            self.scheduled.times.extend(l.scheduled.times);
+            self.scheduled.releases.extend(l.scheduled.releases);
+            match l.release {
+                Ok(release) => add_release(&mut self.site, release, &mut self.diags),
+                Err(name) => {
+                    failed.insert(name);
+                }
+            }
+        }
+        failed
+    }
+
+    /// `rules/`, in Balrog's row order, each with the name answers give it.
+    fn rules(&mut self, parsed: &[files::Parsed]) {
+        let mut order = 0;
+        let mut rule_files = Vec::new();
+        for p in parsed.iter().filter(|p| p.kind == Kind::Rules) {
+            if let Some(root) = &p.root {
+                let rules = rules::load_rules_file(
+                    root,
+                    order,
+                    self.at,
+                    &mut self.scheduled,
+                    &mut self.segs,
+                    &mut self.diags,
+                );
+                order += rules.len();
+                for r in rules {
+                    rule_files.push(p.rel.display().to_string());
+                    self.site.rules.push(r);
+                }
+            }
+        }
+        let mut paired: Vec<_> = self.site.rules.drain(..).zip(rule_files).collect();
+        paired.sort_by_key(|(r, _)| r.tie_key());
+        for (rule, file) in paired {
+            self.site.rule_names.push(rule.display_id(&file));
+            self.site.rules.push(rule);
         }
     }
 
-    let mut order = 0;
-    let mut rule_files = Vec::new();
-    for p in parsed.iter().filter(|p| p.kind == Kind::Rules) {
-        if let Some(root) = &p.root {
-            let rules =
-                rules::load_rules_file(root, order, at, &mut scheduled, &mut segs, &mut diags);
-            order += rules.len();
-            for r in rules {
-                rule_files.push(p.rel.display().to_string());
-                site.rules.push(r);
-            }
-        }
-    }
-    let mut paired: Vec<_> = site.rules.drain(..).zip(rule_files).collect();
-    paired.sort_by_key(|(r, _)| r.tie_key());
-    for (rule, file) in paired {
-        site.rule_names.push(rule.display_id(&file));
-        site.rules.push(rule);
-    }
-
-    let files = files::Site::new(dir);
-    for (rel, loc) in site.config.observed_requests.clone() {
-        match files.read_bytes(&rel) {
-            Ok(bytes) => match crate::model::request::parse_requests(&String::from_utf8_lossy(&bytes)) {
-                Ok(requests) => site.observed.extend(requests),
-                Err((line, e)) => diags.push(
-                    Diagnostic::error(
-                        Code::InvalidValue,
-                        format!("`{}` line {line}: {e}", rel.display()),
-                    )
-                    .at(loc, "this file of observed requests"),
+    /// The files of observed requests `cinder.yml` names.
+    fn observed_requests(&mut self, dir: &Path) {
+        let files = files::Site::new(dir);
+        for (rel, loc) in self.site.config.observed_requests.clone() {
+            match files.read_bytes(&rel) {
+                Ok(bytes) => {
+                    match crate::model::request::parse_requests(&String::from_utf8_lossy(&bytes)) {
+                        Ok(requests) => self.site.observed.extend(requests),
+                        Err((line, e)) => self.diags.push(
+                            Diagnostic::error(
+                                Code::InvalidValue,
+                                format!("`{}` line {line}: {e}", rel.display()),
+                            )
+                            .at(loc, "this file of observed requests"),
+                        ),
+                    }
+                }
+                Err(e) => self.diags.push(
+                    Diagnostic::error(Code::Io, format!("`{}` {e}", rel.display()))
+                        .at(loc, "named here"),
                 ),
-            },
-            Err(e) => diags.push(
-                Diagnostic::error(Code::Io, format!("`{}` {e}", rel.display()))
-                    .at(loc, "named here"),
-            ),
+            }
         }
     }
-    refs::resolve(&mut site, &failed, &mut diags);
-    segs.case_collisions(&mut diags);
-    checks::check(&site, &mut diags);
-    route_checks::check(&site, &mut diags);
-    // Lints on a site that did not load whole would mostly report what the
-    // errors left out (a release no rule reaches because its rule failed).
-    if !diags.has_errors() {
-        lints::check(&site, &scheduled.releases, &mut diags);
+
+    /// References resolved, then the checks across files, then the lints.
+    fn check(&mut self, failed: &HashSet<String>) {
+        refs::resolve(&mut self.site, failed, &mut self.diags);
+        self.segs.case_collisions(&mut self.diags);
+        checks::check(&self.site, &mut self.diags);
+        route_checks::check(&self.site, &mut self.diags);
+        // Lints on a site that did not load whole would mostly report what the
+        // errors left out (a release no rule reaches because its rule failed).
+        if !self.diags.has_errors() {
+            lints::check(&self.site, &self.scheduled.releases, &mut self.diags);
+        }
     }
-    diags.sort();
-    let mut times = scheduled.times;
-    times.sort_unstable();
-    times.dedup();
-    Ok(Loaded {
-        root: dir.to_path_buf(),
-        sources,
-        site,
-        diagnostics: diags,
-        at,
-        schedule: times,
-    })
+
+    fn finish(mut self, dir: &Path, sources: Sources) -> Loaded {
+        self.diags.sort();
+        let mut times = self.scheduled.times;
+        times.sort_unstable();
+        times.dedup();
+        Loaded {
+            root: dir.to_path_buf(),
+            sources,
+            site: self.site,
+            diagnostics: self.diags,
+            at: self.at,
+            schedule: times,
+        }
+    }
 }
 
 /// One release file as loaded: the release, or the name it would have had.
