@@ -68,169 +68,13 @@ fn load_rule(
     let rule_id = f
         .value("rule_id")
         .and_then(|n| fields::integer(n, "rule_id", diags));
-    let alias = f.value("alias").and_then(|n| {
-        let alias = fields::name(n, "alias", diags)?;
-        let ok = alias
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-            && alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        if !ok {
-            diags.push(fields::invalid(
-                n,
-                format!("alias `{alias}` is not valid"),
-                "letters, digits and `-`, starting with a letter",
-            ));
-        }
-        Some(alias)
-    });
-    let priority = match f.required("priority", diags) {
-        Some(n) => fields::integer(n, "priority", diags).and_then(|p| {
-            if p < 0 {
-                diags.push(fields::invalid(
-                    n,
-                    "`priority` must not be negative",
-                    "0 or more",
-                ));
-                None
-            } else {
-                Some(p)
-            }
-        }),
-        None => None,
-    };
+    let alias = alias(&mut f, diags);
+    let priority = priority(&mut f, diags);
     let mapping = target(&mut f, "mapping", diags);
     let fallback_mapping = target(&mut f, "fallbackMapping", diags);
-    let background_rate = match f.value("backgroundRate") {
-        None => Some(100),
-        Some(n) => {
-            fields::integer(n, "backgroundRate", diags).and_then(|r| match u8::try_from(r) {
-                Ok(r) if r <= 100 => Some(r),
-                _ => {
-                    diags.push(fields::invalid(
-                        n,
-                        format!("`backgroundRate` {r} is not a percentage"),
-                        "0 to 100",
-                    ));
-                    None
-                }
-            })
-        }
-    };
-    let update_type = match f.value("update_type") {
-        None => Some("minor".to_owned()),
-        Some(n) => fields::name(n, "update_type", diags).inspect(|t| {
-            if t != "minor" && t != "major" {
-                diags.push(
-                    Diagnostic::warning(
-                        Code::InvalidValue,
-                        format!("`update_type` `{t}` is neither `minor` nor `major`"),
-                    )
-                    .at(n.loc, "Firefox skips updates of any other type"),
-                );
-            }
-        }),
-    };
-    let product = plain(&mut f, "product", diags);
-    if let (Some(p), Some(n)) = (&product, f.value("product")) {
-        segs.check(Param::Product, p, n.loc, diags);
-    }
-    let version = condition(&mut f, "version", diags, true, |raw, n, diags| {
-        let c = VersionCondition::parse(raw);
-        for problem in c.problems() {
-            diags.push(fields::invalid(n, format!("`version` `{raw}`: {problem}"), "Balrog cannot compare against this").help(
-                "use a version (`128.0`), a comma list of versions, an operator and a version (`<128.0`, `>=115.0`), or a glob (`128.*`)",
-            ));
-        }
-        c
-    });
-    let channel = condition(&mut f, "channel", diags, false, |raw, n, diags| {
-        let c = ChannelPattern::parse(raw);
-        if let Some(e) = c.broken() {
-            diags.push(fields::invalid(
-                n,
-                format!("`channel` `{raw}` is a glob Balrog cannot compile"),
-                e.lines().last().unwrap_or(e),
-            ));
-        } else if !c.is_glob() {
-            // Clients on this channel are answered from a directory named after it.
-            segs.check(Param::Channel, raw, n.loc, diags);
-        } else if c.never_matches() {
-            diags.push(
-                Diagnostic::warning(
-                    Code::InvalidValue,
-                    format!("`channel` `{raw}` never matches"),
-                )
-                .at(
-                    n.loc,
-                    "Balrog matches no channel with `*` or a one-letter glob",
-                )
-                .help("leave `channel` out to match every channel"),
-            );
-        }
-        c
-    });
-    let build_target = plain(&mut f, "buildTarget", diags);
-    let build_id = condition(&mut f, "buildID", diags, false, |raw, n, diags| {
-        let c = BuildIdCondition::parse(raw);
-        if !c.is_valid() {
-            diags.push(fields::invalid(n, format!("`buildID` `{raw}` has no operator Balrog reads"), "Balrog answers 500").help(
-                "use a buildID (`20240101000000`) or an operator and a buildID (`<20240101000000`)",
-            ));
-        }
-        c
-    });
-    let locale = condition(&mut f, "locale", diags, true, |raw, _, _| Csv::parse(raw));
-    let os_version = condition(&mut f, "osVersion", diags, true, |raw, _, _| {
-        SimpleExpression::parse(raw)
-    });
-    let memory = condition(&mut f, "memory", diags, false, |raw, n, diags| {
-        let c = MemoryCondition::parse(raw);
-        if !c.is_valid() {
-            diags.push(
-                fields::invalid(
-                    n,
-                    format!("`memory` `{raw}` is not a memory size"),
-                    "Balrog answers 500",
-                )
-                .help("use a size in MB (`8000`) or an operator and a size (`<=8000`)"),
-            );
-        }
-        c
-    });
-    let instruction_set = condition(&mut f, "instructionSet", diags, true, |raw, _, _| {
-        Csv::parse(raw)
-    });
-    let jaws = f
-        .value("jaws")
-        .and_then(|n| fields::boolean(n, "jaws", diags));
-    let mig64 = f
-        .value("mig64")
-        .and_then(|n| fields::boolean(n, "mig64", diags));
-    let distribution = condition(&mut f, "distribution", diags, true, |raw, n, diags| {
-        let c = Csv::parse(raw);
-        for part in &c.parts {
-            segs.check(Param::Distribution, part, n.loc, diags);
-        }
-        c
-    });
-    let dist_version = plain(&mut f, "distVersion", diags);
-    if let (Some(v), Some(n)) = (&dist_version, f.value("distVersion")) {
-        segs.check(Param::DistributionVersion, v, n.loc, diags);
-    }
-    let header_architecture = plain(&mut f, "headerArchitecture", diags);
-    if let (Some(h), Some(n)) = (&header_architecture, f.value("headerArchitecture"))
-        && h != "Intel"
-        && h != "PPC"
-    {
-        diags.push(
-            Diagnostic::warning(
-                Code::InvalidValue,
-                format!("`headerArchitecture` `{h}` never matches"),
-            )
-            .at(n.loc, "Balrog sets only `Intel` or `PPC`"),
-        );
-    }
+    let background_rate = background_rate(&mut f, diags);
+    let update_type = update_type(&mut f, diags);
+    let c = conditions(&mut f, segs, diags);
     let comment = f
         .value("comment")
         .and_then(|n| fields::string(n, "comment", diags));
@@ -250,6 +94,170 @@ fn load_rule(
         fallback_mapping,
         background_rate: background_rate?,
         update_type: update_type?,
+        product: c.product,
+        version: c.version,
+        channel: c.channel,
+        build_target: c.build_target,
+        build_id: c.build_id,
+        locale: c.locale,
+        os_version: c.os_version,
+        memory: c.memory,
+        instruction_set: c.instruction_set,
+        jaws: c.jaws,
+        mig64: c.mig64,
+        distribution: c.distribution,
+        dist_version: c.dist_version,
+        header_architecture: c.header_architecture,
+        comment,
+        origin: Origin {
+            index,
+            loc: node.loc,
+            order,
+            fields: field_locs,
+        },
+    })
+}
+
+/// `alias`: letters, digits and `-`, starting with a letter.
+fn alias(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<String> {
+    let n = f.value("alias")?;
+    let alias = fields::name(n, "alias", diags)?;
+    let ok = alias
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !ok {
+        diags.push(fields::invalid(
+            n,
+            format!("alias `{alias}` is not valid"),
+            "letters, digits and `-`, starting with a letter",
+        ));
+    }
+    Some(alias)
+}
+
+/// `priority`: required, 0 or more.
+fn priority(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<i64> {
+    let n = f.required("priority", diags)?;
+    let p = fields::integer(n, "priority", diags)?;
+    if p < 0 {
+        diags.push(fields::invalid(
+            n,
+            "`priority` must not be negative",
+            "0 or more",
+        ));
+        return None;
+    }
+    Some(p)
+}
+
+/// `backgroundRate`: a percentage, 100 when left out.
+fn background_rate(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<u8> {
+    let Some(n) = f.value("backgroundRate") else {
+        return Some(100);
+    };
+    fields::integer(n, "backgroundRate", diags).and_then(|r| match u8::try_from(r) {
+        Ok(r) if r <= 100 => Some(r),
+        _ => {
+            diags.push(fields::invalid(
+                n,
+                format!("`backgroundRate` {r} is not a percentage"),
+                "0 to 100",
+            ));
+            None
+        }
+    })
+}
+
+/// `update_type`: `minor` (when left out) or `major`; another word warns.
+fn update_type(f: &mut Fields<'_>, diags: &mut Diagnostics) -> Option<String> {
+    let Some(n) = f.value("update_type") else {
+        return Some("minor".to_owned());
+    };
+    fields::name(n, "update_type", diags).inspect(|t| {
+        if t != "minor" && t != "major" {
+            diags.push(
+                Diagnostic::warning(
+                    Code::InvalidValue,
+                    format!("`update_type` `{t}` is neither `minor` nor `major`"),
+                )
+                .at(n.loc, "Firefox skips updates of any other type"),
+            );
+        }
+    })
+}
+
+/// The rule's conditions: what a request must send for the rule to match.
+struct Conditions {
+    product: Option<String>,
+    version: Option<VersionCondition>,
+    channel: Option<ChannelPattern>,
+    build_target: Option<String>,
+    build_id: Option<BuildIdCondition>,
+    locale: Option<Csv>,
+    os_version: Option<SimpleExpression>,
+    memory: Option<MemoryCondition>,
+    instruction_set: Option<Csv>,
+    jaws: Option<bool>,
+    mig64: Option<bool>,
+    distribution: Option<Csv>,
+    dist_version: Option<String>,
+    header_architecture: Option<String>,
+}
+
+/// Reads the conditions, each parsed as Balrog matches it; the values that
+/// name directories of the tree are checked as path segments.
+fn conditions(f: &mut Fields<'_>, segs: &mut Segments, diags: &mut Diagnostics) -> Conditions {
+    let product = plain(f, "product", diags);
+    if let (Some(p), Some(n)) = (&product, f.value("product")) {
+        segs.check(Param::Product, p, n.loc, diags);
+    }
+    let version = condition(f, "version", diags, true, version_condition);
+    let channel = condition(f, "channel", diags, false, |raw, n, diags| {
+        channel_pattern(raw, n, segs, diags)
+    });
+    let build_target = plain(f, "buildTarget", diags);
+    let build_id = condition(f, "buildID", diags, false, build_id_condition);
+    let locale = condition(f, "locale", diags, true, |raw, _, _| Csv::parse(raw));
+    let os_version = condition(f, "osVersion", diags, true, |raw, _, _| {
+        SimpleExpression::parse(raw)
+    });
+    let memory = condition(f, "memory", diags, false, memory_condition);
+    let instruction_set = condition(f, "instructionSet", diags, true, |raw, _, _| {
+        Csv::parse(raw)
+    });
+    let jaws = f
+        .value("jaws")
+        .and_then(|n| fields::boolean(n, "jaws", diags));
+    let mig64 = f
+        .value("mig64")
+        .and_then(|n| fields::boolean(n, "mig64", diags));
+    let distribution = condition(f, "distribution", diags, true, |raw, n, diags| {
+        let c = Csv::parse(raw);
+        for part in &c.parts {
+            segs.check(Param::Distribution, part, n.loc, diags);
+        }
+        c
+    });
+    let dist_version = plain(f, "distVersion", diags);
+    if let (Some(v), Some(n)) = (&dist_version, f.value("distVersion")) {
+        segs.check(Param::DistributionVersion, v, n.loc, diags);
+    }
+    let header_architecture = plain(f, "headerArchitecture", diags);
+    if let (Some(h), Some(n)) = (&header_architecture, f.value("headerArchitecture"))
+        && h != "Intel"
+        && h != "PPC"
+    {
+        diags.push(
+            Diagnostic::warning(
+                Code::InvalidValue,
+                format!("`headerArchitecture` `{h}` never matches"),
+            )
+            .at(n.loc, "Balrog sets only `Intel` or `PPC`"),
+        );
+    }
+    Conditions {
         product,
         version,
         channel,
@@ -264,14 +272,81 @@ fn load_rule(
         distribution,
         dist_version,
         header_architecture,
-        comment,
-        origin: Origin {
-            index,
-            loc: node.loc,
-            order,
-            fields: field_locs,
-        },
-    })
+    }
+}
+
+fn version_condition(raw: &str, n: &Node, diags: &mut Diagnostics) -> VersionCondition {
+    let c = VersionCondition::parse(raw);
+    for problem in c.problems() {
+        diags.push(fields::invalid(n, format!("`version` `{raw}`: {problem}"), "Balrog cannot compare against this").help(
+            "use a version (`128.0`), a comma list of versions, an operator and a version (`<128.0`, `>=115.0`), or a glob (`128.*`)",
+        ));
+    }
+    c
+}
+
+fn channel_pattern(
+    raw: &str,
+    n: &Node,
+    segs: &mut Segments,
+    diags: &mut Diagnostics,
+) -> ChannelPattern {
+    let c = ChannelPattern::parse(raw);
+    if let Some(e) = c.broken() {
+        diags.push(fields::invalid(
+            n,
+            format!("`channel` `{raw}` is a glob Balrog cannot compile"),
+            e.lines().last().unwrap_or(e),
+        ));
+    } else if !c.is_glob() {
+        // Clients on this channel are answered from a directory named after it.
+        segs.check(Param::Channel, raw, n.loc, diags);
+    } else if c.never_matches() {
+        diags.push(
+            Diagnostic::warning(
+                Code::InvalidValue,
+                format!("`channel` `{raw}` never matches"),
+            )
+            .at(
+                n.loc,
+                "Balrog matches no channel with `*` or a one-letter glob",
+            )
+            .help("leave `channel` out to match every channel"),
+        );
+    }
+    c
+}
+
+fn build_id_condition(raw: &str, n: &Node, diags: &mut Diagnostics) -> BuildIdCondition {
+    let c = BuildIdCondition::parse(raw);
+    if !c.is_valid() {
+        diags.push(
+            fields::invalid(
+                n,
+                format!("`buildID` `{raw}` has no operator Balrog reads"),
+                "Balrog answers 500",
+            )
+            .help(
+                "use a buildID (`20240101000000`) or an operator and a buildID (`<20240101000000`)",
+            ),
+        );
+    }
+    c
+}
+
+fn memory_condition(raw: &str, n: &Node, diags: &mut Diagnostics) -> MemoryCondition {
+    let c = MemoryCondition::parse(raw);
+    if !c.is_valid() {
+        diags.push(
+            fields::invalid(
+                n,
+                format!("`memory` `{raw}` is not a memory size"),
+                "Balrog answers 500",
+            )
+            .help("use a size in MB (`8000`) or an operator and a size (`<=8000`)"),
+        );
+    }
+    c
 }
 
 fn target(f: &mut Fields<'_>, field: &str, diags: &mut Diagnostics) -> Option<Target> {
