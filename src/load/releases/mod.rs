@@ -4,7 +4,10 @@
 
 mod addons;
 mod app;
-mod other;
+mod desupport;
+mod guardian;
+mod settings;
+mod superblob;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, or_ticked};
 use crate::model::release::{Blob, Release};
@@ -66,13 +69,13 @@ pub(crate) fn load_release(
     let blob = match schema {
         1..=6 | 8 | 9 => app::load(&mut f, u8::try_from(schema).unwrap_or(1), segs, diags)
             .map(|a| Blob::App(Box::new(a))),
-        50 => other::desupport(&mut f, diags).map(Blob::Desupport),
+        50 => desupport::desupport(&mut f, diags).map(Blob::Desupport),
         1000 => addons::gmp(&mut f, diags).map(Blob::Gmp),
-        2000 => Some(Blob::Settings(other::settings(&mut f, diags))),
-        4000 => other::superblob(&mut f, diags).map(Blob::Super),
+        2000 => Some(Blob::Settings(settings::settings(&mut f, diags))),
+        4000 => superblob::superblob(&mut f, diags).map(Blob::Super),
         5000 => Some(Blob::SystemAddons(addons::system_addons(&mut f, diags))),
         6000 => Some(Blob::Features(addons::features(&mut f, diags))),
-        10000 => other::guardian(&mut f, segs, diags).map(Blob::Guardian),
+        10000 => guardian::guardian(&mut f, segs, diags).map(Blob::Guardian),
         other => {
             let known: Vec<String> = SCHEMAS
                 .iter()
@@ -238,4 +241,11 @@ pub(crate) fn url_scheme(url: &str, what: &str, loc: crate::source::Loc) -> Opti
         .at(loc, "clients are sent here")
         .help("clients download and open only web addresses: write an `https://` URL")
     })
+}
+
+/// A kind's own fields and cinder's fields of every release.
+pub(super) fn with_meta(fields: &[&'static str]) -> Vec<&'static str> {
+    let mut v = fields.to_vec();
+    v.extend(META_FIELDS);
+    v
 }
