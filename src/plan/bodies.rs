@@ -1,14 +1,14 @@
 //! Distinct response bodies, interned by digest, with the files that hold
 //! them: one store per worker, folded together at the end.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::Content;
 
 /// The bodies and files one worker has planned.
 #[derive(Default)]
 pub(super) struct Bodies {
-    index: HashMap<[u8; 32], u32>,
+    index: FxHashMap<[u8; 32], u32>,
     pub(super) bodies: Vec<Content>,
     pub(super) files: Vec<(String, u32)>,
     /// Entries Balrog would refuse or fail on.

@@ -7,7 +7,7 @@
 //! release for the same platform, locale and channel, and the same patches
 //! for the client's build. The bytes are those `query` gives.
 
-use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::engine::error::EngineError;
 use crate::engine::evaluate::{Answer, answer_with};
@@ -16,10 +16,11 @@ use crate::engine::shortlist::Shortlists;
 use crate::model::{RuleId, Site};
 use crate::render::{BuildReads, build_reads, reads_force};
 use crate::response::conclude;
-use crate::space::{Space, Variant};
+use crate::space::{Entry, Space, Variant};
 
 use super::Content;
 use super::bodies::Bodies;
+use super::renderings::{ContextId, Made, Renderings};
 
 /// One entry's answer in one variant, as the plan needs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,76 +31,6 @@ pub(super) struct Answered {
     pub(super) rule: Option<RuleId>,
     /// Balrog would answer 400 or 500 (the tree holds the empty answer).
     pub(super) refused: bool,
-}
-
-/// An answer and everything its rendering reads of the query.
-#[derive(PartialEq, Eq, Hash)]
-struct Rendering {
-    answer: Answer,
-    build: BuildReads,
-    /// The client's version, when the rendering reads it.
-    version: Option<String>,
-    json: bool,
-    product: String,
-    build_target: String,
-    locale: Option<String>,
-    channel: String,
-    force: Option<Force>,
-}
-
-impl Rendering {
-    fn of(q: &Query, force: Option<Force>, build: BuildReads, answer: Answer) -> Rendering {
-        Rendering {
-            answer,
-            build,
-            version: (build == BuildReads::Version).then(|| q.version.clone()),
-            json: q.json,
-            product: q.product.clone(),
-            build_target: q.build_target.clone(),
-            locale: q.locale.clone(),
-            channel: q.channel.clone(),
-            force,
-        }
-    }
-}
-
-/// A rendered answer, before it is numbered among a worker's bodies.
-#[derive(Clone, Debug)]
-struct Made {
-    status: u16,
-    body: Content,
-    rule: Option<RuleId>,
-    refused: bool,
-}
-
-impl Made {
-    fn numbered(&self, bodies: &mut Bodies) -> Answered {
-        Answered {
-            status: self.status,
-            body: bodies.add(&self.body),
-            rule: self.rule,
-            refused: self.refused,
-        }
-    }
-}
-
-/// The renderings one thread has made, shared by the groups it answers;
-/// the most recent ones, to bound memory.
-#[derive(Default)]
-pub(super) struct Renderings(HashMap<Rendering, Made>);
-
-impl Renderings {
-    /// How many renderings a thread keeps. The builds sharing a rendering
-    /// (those of one platform, locale and channel) come a few thousand
-    /// groups apart, each with a few renderings.
-    const KEEP: usize = 65_536;
-
-    fn keep(&mut self, key: Rendering, made: Made) {
-        if self.0.len() >= Self::KEEP {
-            self.0.clear();
-        }
-        self.0.insert(key, made);
-    }
 }
 
 /// Where a group's answers go: the bodies and files of the worker, and the
@@ -122,6 +53,12 @@ pub(super) struct Group<'g, 's> {
     /// that differs from one query to another but `force` (and that only
     /// when the site has special force hosts).
     rendered: Vec<(Option<Force>, Answer, Answered)>,
+    /// The variants of the group's entries: they depend only on what the
+    /// entries share (route, product, channel, build target).
+    variants: Option<Rc<[Variant]>>,
+    /// The context of the group's renderings among the worker's, by `force`
+    /// as rendering reads it.
+    contexts: Vec<(Option<Force>, ContextId)>,
 }
 
 impl<'g, 's> Group<'g, 's> {
@@ -131,7 +68,19 @@ impl<'g, 's> Group<'g, 's> {
             lists: Shortlists::default(),
             met: Vec::new(),
             rendered: Vec::new(),
+            variants: None,
+            contexts: Vec::new(),
         }
+    }
+
+    /// The variants worth a file of their own for `entry`, an entry of
+    /// this group, plain first (`Space::variants_of`, made once a group).
+    pub(super) fn variants_of(&mut self, entry: &Entry<'_>) -> Rc<[Variant]> {
+        let space = self.space;
+        Rc::clone(
+            self.variants
+                .get_or_insert_with(|| space.variants_of(entry).into()),
+        )
     }
 
     pub(super) fn space(&self) -> &'g Space<'s> {
@@ -186,8 +135,10 @@ impl<'g, 's> Group<'g, 's> {
         } else {
             // One rendering serves every build that reads the same of the
             // client's build: shared by the worker.
-            let key = Rendering::of(q, force, reads, answer.clone());
-            match worker.renderings.0.get(&key) {
+            worker.renderings.make_room();
+            let context = self.context(q, force, worker.renderings);
+            let key = Renderings::key(context, answer.clone(), reads, &q.version);
+            match worker.renderings.get(&key) {
                 Some(made) => made.numbered(worker.bodies),
                 None => {
                     let made = finish(site, q, &Ok(answer.clone()));
@@ -199,6 +150,28 @@ impl<'g, 's> Group<'g, 's> {
         };
         self.rendered.push((force, answer, done));
         done
+    }
+
+    /// The number of what the group's renderings read of `q` besides the
+    /// client's build, among `renderings`: looked up once a group (and
+    /// `force`), and again after the renderings were emptied.
+    fn context(
+        &mut self,
+        q: &Query,
+        force: Option<Force>,
+        renderings: &mut Renderings,
+    ) -> ContextId {
+        let known = self
+            .contexts
+            .iter()
+            .find(|(f, id)| *f == force && renderings.holds(*id));
+        if let Some((_, id)) = known {
+            return *id;
+        }
+        let id = renderings.context(q, force);
+        self.contexts.retain(|(f, _)| *f != force);
+        self.contexts.push((force, id));
+        id
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod bodies;
 mod group;
+mod renderings;
 mod size;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,7 +20,8 @@ use crate::space::{EMPTY_FILE, Entry, NOT_FOUND_FILE, Space, Variant};
 pub(crate) use size::HardLimits;
 
 use bodies::Bodies;
-use group::{Group, Renderings, Worker};
+use group::{Group, Worker};
+use renderings::Renderings;
 
 /// A distinct file content (a response body) and its digest.
 #[derive(Clone, Debug)]
@@ -63,11 +65,11 @@ impl Progress for Quiet {
 /// differs from it.
 fn entry_files(group: &mut Group<'_, '_>, entry: &Entry<'_>, worker: &mut Worker<'_>) {
     let space = group.space();
-    let variants = space.variants_of(entry);
+    let variants = group.variants_of(entry);
     let route = entry.route.route.balrog;
     let mut q = entry.query(&Variant::default());
     let mut plain: Option<u32> = None;
-    for variant in &variants {
+    for variant in variants.iter() {
         q.set_extras(route, &variant.extras());
         let r = group.answer(&q, variant, worker);
         if r.refused && variant.is_plain() {

@@ -404,28 +404,29 @@ impl Entry<'_> {
         build_query(r.balrog, &raw, &variant.extras())
     }
 
-    /// The entry's file, relative to the tree's root, for a variant.
+    /// The entry's file, relative to the tree's root, for a variant: the
+    /// route's segments (ignored parameters left out) joined by `/`, then
+    /// its file name (or `index.xml`) with the variant's suffix.
     pub(crate) fn path(&self, variant: &Variant) -> String {
         let r = &self.route.route;
-        let mut parts: Vec<&str> = Vec::with_capacity(r.segments.len() + 1);
+        let suffix = variant.suffix();
+        let mut path = String::with_capacity(160);
         let last = r.segments.len() - 1;
-        let mut file: Option<String> = None;
+        let mut file: Option<&str> = None;
         for (i, seg) in r.segments.iter().enumerate() {
             let value = match seg {
                 Segment::Literal(l) if i == last => {
-                    file = Some(with_suffix(l, &variant.suffix()));
+                    file = Some(l);
                     continue;
                 }
                 Segment::Literal(l) => l.as_str(),
                 Segment::Param(p) if p.is_ignored() => continue,
                 Segment::Param(p) => self.segment(*p),
             };
-            parts.push(value);
+            path.push_str(value);
+            path.push('/');
         }
-        let file = file.unwrap_or_else(|| format!("index{}.xml", variant.suffix()));
-        let mut path = parts.join("/");
-        path.push('/');
-        path.push_str(&file);
+        push_with_suffix(&mut path, file.unwrap_or("index.xml"), &suffix);
         path
     }
 
@@ -449,11 +450,20 @@ impl Entry<'_> {
     }
 }
 
-/// `update.xml` with `.f1` becomes `update.f1.xml`.
-fn with_suffix(file: &str, suffix: &str) -> String {
+/// Appends `file` with `suffix` before its extension: `update.xml` with
+/// `.f1` becomes `update.f1.xml`.
+fn push_with_suffix(out: &mut String, file: &str, suffix: &str) {
     match file.rsplit_once('.') {
-        Some((stem, ext)) => format!("{stem}{suffix}.{ext}"),
-        None => format!("{file}{suffix}"),
+        Some((stem, ext)) => {
+            out.push_str(stem);
+            out.push_str(suffix);
+            out.push('.');
+            out.push_str(ext);
+        }
+        None => {
+            out.push_str(file);
+            out.push_str(suffix);
+        }
     }
 }
 

@@ -122,7 +122,13 @@ impl Query {
 }
 
 pub(crate) fn fallback_channel(channel: &str) -> &str {
-    channel.split("-cck-").next().unwrap_or(channel)
+    // A plain scan: `split` would build a substring searcher on every call,
+    // and this is asked for every rule tested against a channel.
+    const CCK: &[u8] = b"-cck-";
+    match channel.as_bytes().windows(CCK.len()).position(|w| w == CCK) {
+        Some(at) => &channel[..at],
+        None => channel,
+    }
 }
 
 /// What a request adds to its path: query parameters and the User-Agent.

@@ -210,3 +210,14 @@ fn query_version_comes_from_the_last_update_path_in_the_whole_url() {
     let r = q("/update/3/b/1.0/1/p/l/a/os/a/a/update.xml?force=/update/1/a.xml");
     assert_eq!(r.os_version.as_deref(), Some(""));
 }
+
+#[test]
+fn fallback_channel_is_the_part_before_the_first_cck() {
+    assert_eq!(fallback_channel("release"), "release");
+    assert_eq!(fallback_channel("release-cck-acme"), "release");
+    assert_eq!(fallback_channel("release-cck-a-cck-b"), "release");
+    assert_eq!(fallback_channel("-cck-acme"), "");
+    assert_eq!(fallback_channel("release-cck"), "release-cck");
+    assert_eq!(fallback_channel("beta-cc"), "beta-cc");
+    assert_eq!(fallback_channel(""), "");
+}
