@@ -81,6 +81,8 @@ pub(super) struct Renderings {
     contexts: FxHashMap<Context, u32>,
     made: FxHashMap<Rendering, Made>,
     generation: u64,
+    /// How many renderings are kept before they are emptied.
+    keep: usize,
 }
 
 impl Default for Renderings {
@@ -89,6 +91,7 @@ impl Default for Renderings {
             contexts: FxHashMap::default(),
             made: FxHashMap::default(),
             generation: next_generation(),
+            keep: Self::KEEP,
         }
     }
 }
@@ -148,7 +151,7 @@ impl Renderings {
     /// (the context ids given before are then no longer held). Called
     /// before a context is looked up for a rendering that may be kept.
     pub(super) fn make_room(&mut self) {
-        if self.made.len() >= Self::KEEP {
+        if self.made.len() >= self.keep {
             self.made.clear();
             self.contexts.clear();
             self.generation = next_generation();
@@ -157,5 +160,157 @@ impl Renderings {
 
     pub(super) fn keep(&mut self, key: Rendering, made: Made) {
         self.made.insert(key, made);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::evaluate::{Answer, Decision, NoUpdate};
+    use crate::engine::query::{Extras, Force, Query, RawValues, build_query};
+    use crate::model::RuleId;
+    use crate::render::BuildReads;
+
+    use super::super::Content;
+    use super::{Made, Renderings};
+
+    fn query(product: &str, locale: &str, channel: &str) -> Query {
+        let raw = RawValues {
+            product,
+            version: "131.0",
+            build_id: Some("20260101000000"),
+            build_target: "WINNT_x86_64-msvc",
+            locale: Some(locale),
+            channel,
+            ..RawValues::default()
+        };
+        build_query(None, &raw, &Extras::default())
+    }
+
+    fn answer(rule: u32) -> Answer {
+        Answer {
+            decision: Decision {
+                rule: Some(RuleId(rule)),
+                outcome: Err(NoUpdate::NoMapping),
+            },
+            parts: Vec::new(),
+            sub_decisions: Vec::new(),
+        }
+    }
+
+    fn made(text: &str) -> Made {
+        Made {
+            status: 200,
+            body: Content::of(text.to_owned()),
+            rule: None,
+            refused: false,
+        }
+    }
+
+    #[test]
+    fn contexts_differ_exactly_when_what_rendering_reads_differs() {
+        let mut r = Renderings::default();
+        let de = r.context(&query("Ember", "de", "release"), None);
+        assert_eq!(r.context(&query("Ember", "de", "release"), None), de);
+        let others = [
+            r.context(&query("Ember", "fr", "release"), None),
+            r.context(&query("Ember", "de", "beta"), None),
+            r.context(&query("Other", "de", "release"), None),
+            r.context(&query("Ember", "de", "release"), Some(Force::Main)),
+        ];
+        for (i, a) in others.iter().enumerate() {
+            assert_ne!(*a, de);
+            for b in &others[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+    }
+
+    #[test]
+    fn a_rendering_is_found_only_under_its_own_context_and_answer() {
+        let mut r = Renderings::default();
+        let de = r.context(&query("Ember", "de", "release"), None);
+        let fr = r.context(&query("Ember", "fr", "release"), None);
+        r.keep(
+            Renderings::key(de, answer(1), BuildReads::Nothing, "131.0"),
+            made("de"),
+        );
+        let found = |r: &Renderings, key| r.get(&key).map(|m: &Made| m.body.bytes.to_vec());
+        assert_eq!(
+            found(
+                &r,
+                Renderings::key(de, answer(1), BuildReads::Nothing, "1.0")
+            ),
+            Some(b"de".to_vec())
+        );
+        assert_eq!(
+            found(
+                &r,
+                Renderings::key(fr, answer(1), BuildReads::Nothing, "131.0")
+            ),
+            None
+        );
+        assert_eq!(
+            found(
+                &r,
+                Renderings::key(de, answer(2), BuildReads::Nothing, "131.0")
+            ),
+            None
+        );
+        // The version counts only when the rendering reads it.
+        r.keep(
+            Renderings::key(de, answer(3), BuildReads::Version, "131.0"),
+            made("v131"),
+        );
+        assert_eq!(
+            found(
+                &r,
+                Renderings::key(de, answer(3), BuildReads::Version, "130.0")
+            ),
+            None
+        );
+        assert_eq!(
+            found(
+                &r,
+                Renderings::key(de, answer(3), BuildReads::Version, "131.0")
+            ),
+            Some(b"v131".to_vec())
+        );
+    }
+
+    #[test]
+    fn emptied_renderings_hold_no_context_given_before() {
+        let mut r = Renderings {
+            keep: 2,
+            ..Renderings::default()
+        };
+        let other = Renderings::default();
+        let de = r.context(&query("Ember", "de", "release"), None);
+        assert!(r.holds(de));
+        assert!(!other.holds(de), "another thread's renderings hold it");
+        r.keep(
+            Renderings::key(de, answer(1), BuildReads::Nothing, "131.0"),
+            made("1"),
+        );
+        r.make_room();
+        assert!(r.holds(de), "emptied before it was full");
+        r.keep(
+            Renderings::key(de, answer(2), BuildReads::Nothing, "131.0"),
+            made("2"),
+        );
+        r.make_room();
+        assert!(!r.holds(de));
+        assert!(
+            r.get(&Renderings::key(
+                de,
+                answer(1),
+                BuildReads::Nothing,
+                "131.0"
+            ))
+            .is_none()
+        );
+        // Numbered again from the start: the old id would now name another context.
+        let fr = r.context(&query("Ember", "fr", "release"), None);
+        assert!(r.holds(fr));
+        assert_ne!(fr, de);
     }
 }
