@@ -536,7 +536,8 @@ pub(crate) struct SynthArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum BenchCommand {
-    /// Write the files a manifest lists, of the same sizes, with plain writes.
+    /// Write the files a manifest lists, of the same sizes, with plain writes
+    /// (naive tree, hard links, or the build's own layout).
     RawWrite(BenchRawWriteArgs),
     /// Plan a site (evaluate and render every response) with nothing written.
     Eval(BenchEvalArgs),
@@ -562,8 +563,23 @@ pub(crate) struct BenchRawWriteArgs {
     pub(crate) out: PathBuf,
 
     /// Write each distinct body once and hard-link the files to it, as the build does.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "layout")]
     pub(crate) link: bool,
+
+    /// Write exactly the layout a first build makes (blob store, shared
+    /// subtrees, symlinks, hard links), with OUT as the published link
+    /// (`.OUT.cinder` beside it must not exist). Flushes as the build does:
+    /// one sync of the file system at the end.
+    #[arg(long)]
+    pub(crate) layout: bool,
+
+    /// With --layout: flush nothing (as `build --no-fsync`).
+    #[arg(long, requires = "layout")]
+    pub(crate) no_fsync: bool,
+
+    /// With --layout: flush each file and directory (as `build --fsync-each-file`).
+    #[arg(long, requires = "layout", conflicts_with = "no_fsync")]
+    pub(crate) fsync_each_file: bool,
 
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]

@@ -1,6 +1,7 @@
 //! `cinder bench` (hidden): the measurements `bench/run` compares a build
 //! with. `raw-write` writes a built tree's files again with nothing but
-//! `std::fs::write` (the physical limit of the tree's shape on this disk);
+//! `std::fs::write` (the physical limit of the tree's shape on this disk),
+//! or with `--layout` exactly the layout the build makes (`output::raw`);
 //! `eval` plans a site with nothing written (evaluation and rendering);
 //! `edge-index` measures the index of a tree's files that edge functions
 //! carry (`server::edge::index`).
@@ -15,7 +16,7 @@ use rayon::prelude::*;
 use crate::cli::{BenchEdgeIndexArgs, BenchEvalArgs, BenchRawWriteArgs};
 use crate::cmd::{Context, Status};
 use crate::error::Error;
-use crate::output::manifest;
+use crate::output::{Durability, manifest, raw};
 use crate::plan::{Quiet, plan};
 use crate::server::edge::index::{Index, LOOKUP_JS};
 use crate::space::Space;
@@ -37,12 +38,19 @@ fn print(lines: &[(&str, String)]) -> Result<(), Error> {
     Ok(())
 }
 
-pub(crate) fn raw_write(_ctx: Context, args: &BenchRawWriteArgs) -> Result<Status, Error> {
-    let lines: Vec<manifest::Line> = manifest::read(&args.manifest)
-        .map_err(|e| Error::read(&args.manifest, e))?
+fn read_manifest(path: &Path) -> Result<Vec<manifest::Line>, Error> {
+    manifest::read(path)
+        .map_err(|e| Error::read(path, e))?
         .collect::<Result<_, _>>()
-        .map_err(|e| Error::read(&args.manifest, e))?;
+        .map_err(|e| Error::read(path, e))
+}
+
+pub(crate) fn raw_write(_ctx: Context, args: &BenchRawWriteArgs) -> Result<Status, Error> {
+    let lines = read_manifest(&args.manifest)?;
     let pool = pool(args.jobs)?;
+    if args.layout {
+        return raw_layout(args, &lines, &pool);
+    }
     let started = Instant::now();
     let dirs: BTreeSet<&Path> = lines
         .iter()
@@ -90,6 +98,50 @@ pub(crate) fn raw_write(_ctx: Context, args: &BenchRawWriteArgs) -> Result<Statu
         ("files", lines.len().to_string()),
         ("leaf_dirs", dirs.len().to_string()),
         ("threads", pool.current_num_threads().to_string()),
+        ("seconds", format!("{seconds:.3}")),
+    ])?;
+    Ok(Status::Success)
+}
+
+/// `raw-write --layout`: the build's own layout, timed from the first
+/// directory made to the last flush (the layout is computed before).
+fn raw_layout(
+    args: &BenchRawWriteArgs,
+    lines: &[manifest::Line],
+    pool: &rayon::ThreadPool,
+) -> Result<Status, Error> {
+    let durability = if args.no_fsync {
+        Durability::Skip
+    } else if args.fsync_each_file {
+        Durability::FlushEach
+    } else {
+        Durability::Flush
+    };
+    let started = Instant::now();
+    let plan = raw::placeholder_plan(lines);
+    let prepared = pool.install(|| raw::Prepared::new(&plan));
+    let layout_s = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let made = pool.install(|| raw::write(&prepared, &args.out, durability))?;
+    let seconds = started.elapsed().as_secs_f64();
+    print(&[
+        ("files", made.files.to_string()),
+        ("blobs", made.blobs.to_string()),
+        ("depth", made.depth.to_string()),
+        ("subtrees", made.subtrees.to_string()),
+        ("distinct_subtrees", made.distinct_subtrees.to_string()),
+        ("top_files", made.top_files.to_string()),
+        ("threads", pool.current_num_threads().to_string()),
+        (
+            "fsync",
+            match durability {
+                Durability::Flush => "syncfs",
+                Durability::FlushEach => "each-file",
+                Durability::Skip => "no",
+            }
+            .to_owned(),
+        ),
+        ("layout_s", format!("{layout_s:.3}")),
         ("seconds", format!("{seconds:.3}")),
     ])?;
     Ok(Status::Success)
@@ -144,10 +196,7 @@ pub(crate) fn eval(ctx: Context, args: &BenchEvalArgs) -> Result<Status, Error> 
 }
 
 pub(crate) fn edge_index(_ctx: Context, args: &BenchEdgeIndexArgs) -> Result<Status, Error> {
-    let lines: Vec<manifest::Line> = manifest::read(&args.manifest)
-        .map_err(|e| Error::read(&args.manifest, e))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| Error::read(&args.manifest, e))?;
+    let lines = read_manifest(&args.manifest)?;
     let started = Instant::now();
     let index = Index::new(lines.iter().map(|l| l.path.as_str()));
     let index_s = started.elapsed().as_secs_f64();

@@ -29,6 +29,7 @@ mod blobs;
 mod durable;
 mod inputs;
 pub(crate) mod manifest;
+pub(crate) mod raw;
 mod state;
 mod subtrees;
 
