@@ -142,6 +142,7 @@ fn raw_layout(
             .to_owned(),
         ),
         ("layout_s", format!("{layout_s:.3}")),
+        ("flush_s", format!("{:.3}", made.flush_s)),
         ("seconds", format!("{seconds:.3}")),
     ])?;
     Ok(Status::Success)

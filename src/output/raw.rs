@@ -64,7 +64,7 @@ pub(crate) struct Prepared<'p> {
 }
 
 /// What [`write`] made.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct Made {
     pub(crate) files: u64,
     /// Blob files (a body linked more often than the file system allows
@@ -76,6 +76,8 @@ pub(crate) struct Made {
     pub(crate) top_files: u64,
     /// The cut's depth.
     pub(crate) depth: u64,
+    /// Seconds of the final flush (the file system's, by default).
+    pub(crate) flush_s: f64,
 }
 
 impl<'p> Prepared<'p> {
@@ -218,6 +220,7 @@ pub(crate) fn write(
 
     let target = Path::new(state.file_name().unwrap_or_default()).join("gen-1");
     symlink(&target, out).map_err(|e| Error::write(out, e))?;
+    let flushing = std::time::Instant::now();
     syncs.settle(&state)?;
     syncs.dir_now(
         out.parent()
@@ -231,5 +234,6 @@ pub(crate) fn write(
         distinct_subtrees: distinct.len() as u64,
         top_files: layout.top.len() as u64,
         depth: layout.depth as u64,
+        flush_s: flushing.elapsed().as_secs_f64(),
     })
 }

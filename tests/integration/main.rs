@@ -1,6 +1,7 @@
 //! cinder's integration tests: the real binary on real files. One test
 //! binary; one module per command or concern.
 
+mod bench;
 mod build;
 mod check;
 mod conformance;
