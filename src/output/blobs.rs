@@ -23,6 +23,9 @@ pub(super) struct Blobs<'p> {
     syncs: &'p Syncs,
     /// Per body: the shard new links go to.
     shard: Vec<AtomicU32>,
+    /// Per body: one more than the highest shard known to exist, so that
+    /// each shard is looked at once, not once per link.
+    ensured: Vec<AtomicU32>,
     grow: Mutex<()>,
 }
 
@@ -33,6 +36,7 @@ impl<'p> Blobs<'p> {
             plan,
             syncs,
             shard: (0..plan.bodies.len()).map(|_| AtomicU32::new(0)).collect(),
+            ensured: (0..plan.bodies.len()).map(|_| AtomicU32::new(0)).collect(),
             grow: Mutex::new(()),
         }
     }
@@ -83,7 +87,14 @@ impl<'p> Blobs<'p> {
     pub(super) fn link(&self, body: u32, dest: &Path) -> Result<(), Error> {
         loop {
             let shard = self.shard[body as usize].load(Ordering::Acquire);
-            let blob = self.ensure(body, shard)?;
+            let ensured = &self.ensured[body as usize];
+            let blob = if ensured.load(Ordering::Acquire) > shard {
+                self.path(body, shard)
+            } else {
+                let blob = self.ensure(body, shard)?;
+                ensured.fetch_max(shard + 1, Ordering::AcqRel);
+                blob
+            };
             match std::fs::hard_link(&blob, dest) {
                 Ok(()) => return Ok(()),
                 Err(e) if e.raw_os_error() == Some(31) || e.kind() == ErrorKind::TooManyLinks => {
