@@ -351,6 +351,11 @@ pub(crate) struct BuildArgs {
     #[arg(long)]
     pub(crate) allow_errors: bool,
 
+    /// Plan every group again, rather than only those the change since the
+    /// published build touches.
+    #[arg(long)]
+    pub(crate) full: bool,
+
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub(crate) jobs: Option<usize>,

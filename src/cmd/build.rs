@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::read_requests;
@@ -10,11 +11,12 @@ use crate::cli::BuildArgs;
 use crate::cmd::bar::Bar;
 use crate::cmd::human_bytes;
 use crate::cmd::{Context, Status};
+use crate::diag::thousands;
 use crate::error::Error;
 use crate::load::Loaded;
 use crate::model::request::Request;
-use crate::output::{Durability, Inputs, Summary, publish, unchanged};
-use crate::plan::{HardLimits, plan};
+use crate::output::{Durability, Inputs, Summary, publish, published, unchanged};
+use crate::plan::{Depends, HardLimits, Record, Replanned, replan};
 use crate::routing::Routing;
 use crate::server::edge::cloudfront;
 use crate::server::edge::index::Index;
@@ -50,7 +52,9 @@ pub(crate) fn run(ctx: Context, args: &BuildArgs) -> Result<Status, Error> {
         Some(out) => out.clone(),
         None => loaded.root.join(&site.config.output),
     };
-    let inputs = inputs(&loaded, &observed, args.allow_errors);
+    let digests = file_digests(&loaded);
+    let context = context(&loaded, &observed, args.allow_errors);
+    let inputs = inputs(&loaded, &digests, &context);
     if let Some(summary) = unchanged(&out, &inputs)? {
         // Same site files, scheduled changes, requests, options and cinder:
         // the same tree, already published.
@@ -58,9 +62,12 @@ pub(crate) fn run(ctx: Context, args: &BuildArgs) -> Result<Status, Error> {
         return Ok(Status::Success);
     }
     let space = Space::new(site, &observed);
+    let depends = Depends::new(site, &loaded.sources, &digests, &space, &context);
+    let previous = if args.full { None } else { published(&out)? };
     let bar = Bar::new("planning");
-    let plan = plan(&space, &bar);
+    let (plan, replanned) = replan(&space, &depends, previous, &bar);
     bar.finish();
+    let planned_s = started.elapsed().as_secs_f64();
     let limits = HardLimits {
         files: args.max_files,
         directories: args.max_directories,
@@ -80,8 +87,10 @@ pub(crate) fn run(ctx: Context, args: &BuildArgs) -> Result<Status, Error> {
     } else {
         Durability::Flush
     };
-    let summary = publish(&plan, &out, &inputs, durability, &bar)?;
+    let record = Record::of(&plan, &depends);
+    let summary = publish(&plan, &out, &inputs, &record, durability, &bar)?;
     bar.finish();
+    report_planning(&replanned, args.full, planned_s);
     report(
         &out,
         &summary,
@@ -98,31 +107,70 @@ pub(crate) fn run(ctx: Context, args: &BuildArgs) -> Result<Status, Error> {
     Ok(Status::Success)
 }
 
-/// The digest of everything the tree depends on: the site's files as read,
-/// the scheduled changes in effect, the observed requests, the options, and
+/// The SHA-256 of each of the site's files as read, by file.
+fn file_digests(loaded: &Loaded) -> Vec<[u8; 32]> {
+    let files: Vec<_> = loaded.sources.iter().collect();
+    files
+        .par_iter()
+        .map(|file| Sha256::digest(file.text.as_bytes()).into())
+        .collect()
+}
+
+/// The digest of what the tree depends on besides the site's files: the
+/// scheduled changes in effect, the observed requests, the options, and
 /// the cinder binary itself (when it cannot be read, a digest no later
 /// build matches).
-fn inputs(loaded: &Loaded, observed: &[Request], allow_errors: bool) -> Inputs {
+fn context(loaded: &Loaded, observed: &[Request], allow_errors: bool) -> [u8; 32] {
     let mut h = Sha256::new();
-    h.update(b"cinder build inputs 1\n");
+    h.update(b"cinder build context 1\n");
     match std::env::current_exe().and_then(std::fs::read) {
         Ok(exe) => h.update(Sha256::digest(&exe)),
         Err(_) => h.update(format!("{:?}", std::time::SystemTime::now())),
-    }
-    for file in loaded.sources.iter() {
-        let path = file.display.to_string_lossy();
-        h.update((path.len() as u64).to_le_bytes());
-        h.update(path.as_bytes());
-        h.update((file.text.len() as u64).to_le_bytes());
-        h.update(file.text.as_bytes());
     }
     for t in loaded.schedule.iter().filter(|t| **t <= loaded.at) {
         h.update(format!("scheduled {t:?}\n"));
     }
     h.update(format!("{observed:?}\nallow_errors {allow_errors}\n"));
+    h.finalize().into()
+}
+
+/// The digest of everything the tree depends on: the `context`, and the
+/// site's files (each path with the digest of its text).
+fn inputs(loaded: &Loaded, digests: &[[u8; 32]], context: &[u8; 32]) -> Inputs {
+    let mut h = Sha256::new();
+    h.update(b"cinder build inputs 2\n");
+    h.update(context);
+    for (file, digest) in loaded.sources.iter().zip(digests) {
+        let path = file.display.to_string_lossy();
+        h.update((path.len() as u64).to_le_bytes());
+        h.update(path.as_bytes());
+        h.update(digest);
+    }
     Inputs {
         digest: h.finalize().into(),
     }
+}
+
+/// How much was planned: only the groups the change touched, or everything
+/// and why.
+fn report_planning(replanned: &Replanned, full: bool, seconds: f64) {
+    let line = match replanned {
+        Replanned::Touched {
+            planned,
+            groups,
+            entries,
+        } => format!(
+            "planned {} of {} groups ({} entries) the change touches; the others kept their files ({seconds:.2} s)",
+            thousands(*planned as u64),
+            thousands(*groups as u64),
+            thousands(*entries)
+        ),
+        Replanned::Everything(_) if full => {
+            format!("planned every group (--full) ({seconds:.2} s)")
+        }
+        Replanned::Everything(why) => format!("planned every group: {why} ({seconds:.2} s)"),
+    };
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// The summary line; `refused` is `None` when nothing was planned (the

@@ -155,6 +155,26 @@ fn verdict(rule: &Rule, q: &Query, qv: &QueryVersion<'_>) -> Option<Verdict> {
     })
 }
 
+/// Whether `rule` can take part in the answer to some query of `q`'s
+/// group, in any query variant: false only when a value all of them share
+/// rules it out (the header architecture counts as varying, since query
+/// variants set it).
+pub(crate) fn concerns(rule: &Rule, q: &Query) -> bool {
+    let qv = QueryVersion::new(&q.version);
+    let first_varying = Field::ALL
+        .iter()
+        .position(|f| (varies(*f) || *f == Field::HeaderArchitecture) && f.is_set(rule))
+        .unwrap_or(Field::ALL.len());
+    for field in &Field::ALL[..first_varying] {
+        match field.rejects(rule, q, &qv) {
+            Ok(false) => {}
+            Ok(true) => return false,
+            Err(_) => return true,
+        }
+    }
+    true
+}
+
 /// Shortlists for the groups a worker meets, most recent first; a query
 /// outside every one gets a new one.
 #[derive(Debug, Default)]
@@ -164,6 +184,33 @@ pub(crate) struct Shortlists {
     dropped: bool,
     /// How many lists were made.
     made: u64,
+    /// Every rule on a list made so far, and the products of those lists:
+    /// all a group's answers can depend on of the rules.
+    read: Reads,
+}
+
+/// The rules a group's answers were decided from: those not ruled out by
+/// any query of the group (its own product's, and the products of the
+/// SuperBlobs it was served).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Reads {
+    /// In row order, without repeats.
+    pub(crate) rules: Vec<RuleId>,
+    /// The products of the lists made, sorted, without repeats.
+    pub(crate) products: Vec<String>,
+}
+
+impl Reads {
+    fn add(&mut self, list: &Shortlist) {
+        for (id, _) in &list.rules {
+            if let Err(at) = self.rules.binary_search(id) {
+                self.rules.insert(at, *id);
+            }
+        }
+        if let Err(at) = self.products.binary_search(&list.anchor.product) {
+            self.products.insert(at, list.anchor.product.clone());
+        }
+    }
 }
 
 impl Shortlists {
@@ -179,7 +226,9 @@ impl Shortlists {
                     self.lists.pop();
                     self.dropped = true;
                 }
-                self.lists.insert(0, Shortlist::new(site, q));
+                let list = Shortlist::new(site, q);
+                self.read.add(&list);
+                self.lists.insert(0, list);
                 self.made += 1;
             }
         }
@@ -196,6 +245,11 @@ impl Shortlists {
     /// outcomes of a query.
     pub(crate) fn made(&self) -> u64 {
         self.made
+    }
+
+    /// The rules and products of every list made so far.
+    pub(crate) fn reads(&self) -> &Reads {
+        &self.read
     }
 
     pub(crate) fn outcomes(&self, site: &Site, q: &Query) -> Option<u128> {

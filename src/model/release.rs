@@ -41,6 +41,31 @@ pub(crate) enum Blob {
     Features(Features),
 }
 
+impl Release {
+    /// The names of the releases this one's data points at: each patch's
+    /// `from` (but `*`) and a SuperBlob's `blobs`. Unresolved names too.
+    pub(crate) fn names_pointed_at(&self) -> Vec<&str> {
+        match &self.blob {
+            Blob::App(app) => app
+                .platforms
+                .values()
+                .filter_map(|p| match p {
+                    Platform::Build(data) => data.locales.as_ref(),
+                    Platform::Alias { .. } => None,
+                })
+                .flat_map(|locales| locales.values())
+                .flat_map(|l| l.completes.iter().chain(&l.partials))
+                .map(|p| p.from.as_str())
+                .filter(|from| *from != "*")
+                .collect(),
+            Blob::Super(SuperBlob::Blobs(targets)) => {
+                targets.iter().map(|t| t.name.as_str()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
 impl Blob {
     pub(crate) fn schema_name(&self) -> &'static str {
         match self {

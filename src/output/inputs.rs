@@ -53,8 +53,26 @@ pub(super) fn record(
     syncs: &Syncs,
     flush: Flush,
 ) -> Result<(), Error> {
-    let path = state.join(NAME);
-    let tmp = state.join(format!("{NAME}.tmp"));
+    write_atomically(
+        state,
+        NAME,
+        line(&inputs.digest, generation, summary).as_bytes(),
+        syncs,
+        flush,
+    )
+}
+
+/// Writes `bytes` as the state directory's file `name`, atomically: a
+/// reader sees the old file or the new one.
+pub(super) fn write_atomically(
+    state: &Path,
+    name: &str,
+    bytes: &[u8],
+    syncs: &Syncs,
+    flush: Flush,
+) -> Result<(), Error> {
+    let path = state.join(name);
+    let tmp = state.join(format!("{name}.tmp"));
     // A new file, never one a symbolic link points at.
     let _ = std::fs::remove_file(&tmp);
     let write = || -> std::io::Result<std::fs::File> {
@@ -62,7 +80,7 @@ pub(super) fn record(
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        std::io::Write::write_all(&mut f, line(&inputs.digest, generation, summary).as_bytes())?;
+        std::io::Write::write_all(&mut f, bytes)?;
         Ok(f)
     };
     let file = write().map_err(|e| Error::write(&tmp, e))?;

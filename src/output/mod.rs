@@ -29,12 +29,14 @@ mod blobs;
 mod durable;
 mod inputs;
 pub(crate) mod manifest;
+mod previous;
 pub(crate) mod raw;
 mod state;
 mod subtrees;
 
 pub(crate) use durable::{Durability, Synced};
 pub(crate) use inputs::{Inputs, unchanged};
+pub(crate) use previous::published;
 
 use std::collections::HashSet;
 use std::io::{ErrorKind, Write};
@@ -45,7 +47,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::error::Error;
-use crate::plan::Plan;
+use crate::plan::{Plan, Record};
 
 use blobs::Blobs;
 use durable::{Strategy, Syncs};
@@ -266,11 +268,13 @@ fn check_paths(plan: &Plan) -> Result<(), Error> {
     Ok(())
 }
 
-/// Publishes `plan` at `out`, recording that it was built from `inputs`.
+/// Publishes `plan` at `out`, recording that it was built from `inputs`
+/// and planned as `record` says.
 pub(crate) fn publish(
     plan: &Plan,
     out: &Path,
     inputs: &Inputs,
+    record: &Record,
     durability: Durability,
     progress: &dyn WriteProgress,
 ) -> Result<Summary, Error> {
@@ -311,6 +315,7 @@ pub(crate) fn publish(
         && removed == 0
     {
         inputs::record(&state, inputs, g, &summary, &syncs, Flush::OnItsOwn)?;
+        previous::write(&state, g, record, &syncs, Flush::OnItsOwn)?;
         summary.synced = syncs.synced();
         summary.seconds = started.elapsed().as_secs_f64();
         return Ok(summary);
@@ -366,6 +371,7 @@ pub(crate) fn publish(
         &syncs,
         Flush::WithGeneration,
     )?;
+    previous::write(&state, next, record, &syncs, Flush::WithGeneration)?;
     // Everything the generation needs is on the disk before it is
     // published: one sync of the file system (each file and directory was
     // flushed as it was made otherwise).
@@ -577,7 +583,15 @@ pub(super) mod tests {
             ("cinder-manifest.tsv", "a file cinder writes there"),
         ] {
             let plan = plan(&[("cinder-empty.xml", ""), (bad, "x")]);
-            let err = publish(&plan, &out, &NO_INPUTS, Durability::Flush, &Silent).unwrap_err();
+            let err = publish(
+                &plan,
+                &out,
+                &NO_INPUTS,
+                &Record::default(),
+                Durability::Flush,
+                &Silent,
+            )
+            .unwrap_err();
             let msg = err.to_string();
             assert!(msg.starts_with("refusing to publish"), "{msg}");
             assert!(msg.contains(why), "{bad}: {msg}");
@@ -589,9 +603,16 @@ pub(super) mod tests {
         }
         let mut twice = plan(&[("a/x.xml", "1")]);
         twice.files.push(twice.files[0].clone());
-        let msg = publish(&twice, &out, &NO_INPUTS, Durability::Flush, &Silent)
-            .unwrap_err()
-            .to_string();
+        let msg = publish(
+            &twice,
+            &out,
+            &NO_INPUTS,
+            &Record::default(),
+            Durability::Flush,
+            &Silent,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(msg.contains("`a/x.xml`, twice"), "{msg}");
     }
 
@@ -600,7 +621,15 @@ pub(super) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let state = dir.path().join(".public.cinder");
-        let first = publish(&site("a"), &out, &NO_INPUTS, Durability::Flush, &Silent).unwrap();
+        let first = publish(
+            &site("a"),
+            &out,
+            &NO_INPUTS,
+            &Record::default(),
+            Durability::Flush,
+            &Silent,
+        )
+        .unwrap();
         assert_eq!(first.generation, Some(1));
         // 901 files and 13 directories: the cut is at `update/LOCALE` (at
         // `update`, one subtree would hold them all), where `de` and `en`
@@ -622,7 +651,15 @@ pub(super) mod tests {
         assert_eq!(store(&state), gen1);
 
         // Nothing changed: nothing written.
-        let again = publish(&site("a"), &out, &NO_INPUTS, Durability::Flush, &Silent).unwrap();
+        let again = publish(
+            &site("a"),
+            &out,
+            &NO_INPUTS,
+            &Record::default(),
+            Durability::Flush,
+            &Silent,
+        )
+        .unwrap();
         assert_eq!((again.generation, again.written), (None, 0));
 
         // A generation published before subtrees (no list) may use any of
@@ -631,7 +668,15 @@ pub(super) mod tests {
         std::fs::remove_file(state.join("gen-1").join(subtrees::LIST)).unwrap();
         let unfinished = state.join(subtrees::STORE).join("tmp-1-abc");
         std::fs::create_dir_all(unfinished.join("x")).unwrap();
-        let second = publish(&site("b"), &out, &NO_INPUTS, Durability::Flush, &Silent).unwrap();
+        let second = publish(
+            &site("b"),
+            &out,
+            &NO_INPUTS,
+            &Record::default(),
+            Durability::Flush,
+            &Silent,
+        )
+        .unwrap();
         assert_eq!((second.generation, second.written), (Some(2), 1));
         assert!(!unfinished.exists());
         let gen2 = listed(&state.join("gen-2"));
@@ -639,7 +684,15 @@ pub(super) mod tests {
         assert!(gen2.contains(&de), "the unchanged subtree is reused");
         assert_eq!(store(&state), &gen1 | &gen2);
 
-        let third = publish(&site("c"), &out, &NO_INPUTS, Durability::Flush, &Silent).unwrap();
+        let third = publish(
+            &site("c"),
+            &out,
+            &NO_INPUTS,
+            &Record::default(),
+            Durability::Flush,
+            &Silent,
+        )
+        .unwrap();
         assert_eq!(third.generation, Some(3));
         assert!(!state.join("gen-1").exists());
         let gen3 = listed(&state.join("gen-3"));
@@ -672,7 +725,16 @@ pub(super) mod tests {
             let mut runs = Vec::new();
             for body in ["a", "a", "b"] {
                 let s = pool
-                    .install(|| publish(&site(body), &out, &NO_INPUTS, durability, &Silent))
+                    .install(|| {
+                        publish(
+                            &site(body),
+                            &out,
+                            &NO_INPUTS,
+                            &Record::default(),
+                            durability,
+                            &Silent,
+                        )
+                    })
                     .unwrap();
                 runs.push((s.generation, s.synced));
             }

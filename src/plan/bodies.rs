@@ -11,9 +11,16 @@ pub(super) struct Bodies {
     index: FxHashMap<[u8; 32], u32>,
     pub(super) bodies: Vec<Content>,
     pub(super) files: Vec<(String, u32)>,
+    /// Per file, the group it answers (`NO_GROUP` for the tree's own files).
+    pub(super) owners: Vec<u32>,
+    /// The group whose files are being added.
+    pub(super) group: u32,
     /// Entries Balrog would refuse or fail on.
     pub(super) refused: u64,
 }
+
+/// The owner of the files no group answers (the empty answer, the 404 marker).
+pub(super) const NO_GROUP: u32 = u32::MAX;
 
 impl Bodies {
     /// The id of `text`, storing it when it is new.
@@ -39,6 +46,7 @@ impl Bodies {
     /// A file holding body `id`.
     pub(super) fn file(&mut self, path: String, id: u32) {
         self.files.push((path, id));
+        self.owners.push(self.group);
     }
 
     /// Folds `other` into `self`, renumbering its bodies.
@@ -57,6 +65,7 @@ impl Bodies {
                 .into_iter()
                 .map(|(p, id)| (p, renumber[id as usize])),
         );
+        self.owners.extend(other.owners);
         self.refused += other.refused;
         self
     }

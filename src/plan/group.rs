@@ -12,7 +12,7 @@ use std::rc::Rc;
 use crate::engine::error::EngineError;
 use crate::engine::evaluate::{Answer, answer_with};
 use crate::engine::query::{Force, Query};
-use crate::engine::shortlist::Shortlists;
+use crate::engine::shortlist::{Reads, Shortlists};
 use crate::model::{RuleId, Site};
 use crate::render::{BuildReads, build_reads, reads_force};
 use crate::response::conclude;
@@ -85,6 +85,11 @@ impl<'g, 's> Group<'g, 's> {
 
     pub(super) fn space(&self) -> &'g Space<'s> {
         self.space
+    }
+
+    /// The rules (and products) the group's answers so far were decided from.
+    pub(super) fn reads(&self) -> &Reads {
+        self.lists.reads()
     }
 
     /// The answer to `q`, the query of an entry of this group in `variant`.

@@ -15,6 +15,11 @@ pub(crate) struct FileId(u32);
 impl FileId {
     /// For values that come from no file (defaults, command-line input).
     pub(crate) const NONE: FileId = FileId(u32::MAX);
+
+    /// The file's position among the site's sources.
+    pub(crate) fn index(self) -> usize {
+        self.0 as usize
+    }
 }
 
 /// A byte range in one source file.

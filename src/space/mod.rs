@@ -127,6 +127,23 @@ impl<'s> Space<'s> {
         }
     }
 
+    /// Everything about the space but its builds, written out: two spaces
+    /// with the same signature have the same groups for the same builds,
+    /// each with the same entries and variants.
+    pub(crate) fn signature(&self) -> String {
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            self.routes,
+            self.targets,
+            self.json_targets,
+            self.channels,
+            self.distributions,
+            self.dist_versions,
+            self.conditions,
+            self.dims
+        )
+    }
+
     /// Every entry of the tree, route by route.
     pub(crate) fn entries(&self) -> Vec<Entry<'_>> {
         let mut out = Vec::new();
