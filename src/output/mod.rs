@@ -524,7 +524,7 @@ pub(super) mod tests {
         Plan {
             files: out,
             bodies,
-            refused: 0,
+            ..Plan::default()
         }
     }
 

@@ -42,6 +42,7 @@ fn tree(dir: &FilePath, name: &str, files: &[(&str, &str)]) -> Tree {
         &plan,
         &out,
         &inputs,
+        &crate::plan::Record::default(),
         crate::output::Durability::Skip,
         &Silent,
     )
