@@ -748,19 +748,20 @@ pub(super) mod tests {
         };
 
         // Each file: the first build writes 3 blobs, a manifest, a subtree
-        // list and the record, and flushes 14 directories: 2 distinct
-        // subtrees of 4 directories each, the store, the generation's root
-        // and `update`, the blob directory, the state directory (its new
-        // generation and record) and, after the swap, the one holding the
-        // link. The unchanged rebuild replaces the record on its own. The
-        // third writes one new blob and one new subtree.
+        // list and the two records (inputs and plan), and flushes 15
+        // directories: 2 distinct subtrees of 4 directories each, the
+        // store, the generation's root and `update`, the blob directory, the
+        // state directory (its new generation and records, once per record)
+        // and, after the swap, the one holding the link. The unchanged
+        // rebuild replaces the records on their own. The third writes one
+        // new blob and one new subtree.
         let (each, tree) = publish_with(Durability::FlushEach);
         assert_eq!(
             each,
             [
-                (Some(1), synced(6, 14, 0)),
-                (None, synced(1, 1, 0)),
-                (Some(2), synced(4, 10, 0)),
+                (Some(1), synced(7, 15, 0)),
+                (None, synced(2, 2, 0)),
+                (Some(2), synced(5, 11, 0)),
             ]
         );
 
@@ -773,7 +774,7 @@ pub(super) mod tests {
                 flush,
                 [
                     (Some(1), synced(0, 1, 1)),
-                    (None, synced(1, 1, 0)),
+                    (None, synced(2, 2, 0)),
                     (Some(2), synced(0, 1, 1)),
                 ]
             );

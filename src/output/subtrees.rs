@@ -2,8 +2,8 @@
 //!
 //! A plan's tree is cut at one directory depth `d`, chosen from the plan so
 //! that the subtrees hold a few hundred files and directories each. Every
-//! directory at depth `d` is stored once, in `.NAME.cinder/trees/HEX`, where
-//! HEX is the SHA-256 of its files' relative paths and bodies; in a
+//! directory at depth `d` is stored once, in `.NAME.cinder/trees/KEY`, where
+//! KEY names the SHA-256 of its files' relative paths and bodies; in a
 //! generation that directory is a relative symlink to it. Identical subtrees
 //! (in one tree or across generations) are one store entry, so a rebuild
 //! makes only the subtrees that changed, plus the generation's top part.
@@ -24,7 +24,7 @@ use crate::plan::Plan;
 
 use super::blobs::Blobs;
 use super::durable::Syncs;
-use super::{Counter, make_dirs, manifest, remove_tree, symlink};
+use super::{Counter, make_dirs, remove_tree, symlink};
 
 /// The store's directory, in the state directory.
 pub(super) const STORE: &str = "trees";
@@ -162,7 +162,7 @@ impl Layout {
         let mut hashes: Vec<[u8; 32]> = self.subtrees.iter().map(|s| s.hash).collect();
         hashes.sort_unstable();
         hashes.dedup();
-        hashes.iter().map(|h| manifest::hex(h)).collect()
+        hashes.iter().map(name).collect()
     }
 }
 
@@ -219,7 +219,7 @@ fn make_subtree(
     blobs: &Blobs<'_>,
     syncs: &Syncs,
 ) -> Result<bool, Error> {
-    let name = manifest::hex(&s.hash);
+    let name = name(&s.hash);
     let entry = store.join(&name);
     match std::fs::symlink_metadata(&entry) {
         Ok(m) if m.is_dir() => return Ok(false),
@@ -255,6 +255,22 @@ fn make_subtree(
     Ok(true)
 }
 
+/// A store entry's name: the first 160 bits of its digest in lowercase
+/// base32, 32 characters. Short, so that the symlinks to it (some ten
+/// `../` and this) fit in the inode itself on ext4 (under 60 bytes) and
+/// cost no data block each; long enough that no two subtrees share one.
+fn name(hash: &[u8; 32]) -> String {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut out = String::with_capacity(32);
+    for chunk in hash[..20].chunks(5) {
+        let bits = chunk.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+        for i in (0..8).rev() {
+            out.push(char::from(ALPHABET[((bits >> (5 * i)) & 31) as usize]));
+        }
+    }
+    out
+}
+
 /// The symlink target of a subtree at `depth`, relative to its directory in
 /// a generation: up to the state directory, then into the store.
 fn link_target(depth: usize, hash: &[u8; 32]) -> PathBuf {
@@ -263,7 +279,7 @@ fn link_target(depth: usize, hash: &[u8; 32]) -> PathBuf {
         target.push("..");
     }
     target.push(STORE);
-    target.push(manifest::hex(hash));
+    target.push(name(hash));
     target
 }
 
@@ -388,7 +404,7 @@ mod tests {
         assert_eq!(layout.entries().len(), 2);
         assert_eq!(
             link_target(2, &de.hash),
-            Path::new("../../trees").join(manifest::hex(&de.hash))
+            Path::new("../../trees").join(name(&de.hash))
         );
     }
 
@@ -400,5 +416,27 @@ mod tests {
         let paths: Vec<&str> = layout.subtrees.iter().map(|s| s.path(&p)).collect();
         assert_eq!(paths, ["a/b-c", "a/b", "a/bc"]);
         assert_eq!(layout.subtrees[0].hash, layout.subtrees[1].hash);
+    }
+
+    #[test]
+    fn store_names_are_32_characters_of_base32_and_links_to_them_fit_in_an_inode() {
+        assert_eq!(name(&[0; 32]), "a".repeat(32));
+        assert_eq!(name(&[0xff; 32]), "7".repeat(32));
+        let mut h = [0u8; 32];
+        h[0] = 0b0000_1000; // the first character's lowest bit
+        assert_eq!(&name(&h)[..2], "ba");
+        h[0] = 0;
+        h[1] = 0b0100_0000; // the second character's lowest bit
+        assert_eq!(&name(&h)[..2], "ab");
+        h[19] = 1; // the last of the 160 bits
+        assert!(name(&h).ends_with('b'));
+        h[20] = 1; // beyond them
+        assert_eq!(name(&h), name(&{
+            let mut g = h;
+            g[20] = 0;
+            g
+        }));
+        // The default route's subtrees are at depth 7.
+        assert!(link_target(7, &[9; 32]).as_os_str().len() < 60);
     }
 }

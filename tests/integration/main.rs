@@ -12,6 +12,7 @@ mod hostile;
 mod hosts;
 mod http;
 mod import;
+mod incremental;
 mod init;
 mod lints;
 mod publish;
