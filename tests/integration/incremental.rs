@@ -217,15 +217,8 @@ fn every_kind_of_change_to_the_demo_site_rebuilds_to_the_full_builds_tree() {
     );
     // Unchanged but for a comment: everything kept, nothing written.
     r.edit(rules, |t| format!("# a comment\n{t}"));
-    assert_eq!(r.rebuild("a comment added"), Planned::Touched(0, groups(&r)));
-}
-
-/// How many groups the site's tree has, from a full build's plan.
-fn groups(r: &Rebuilds) -> u64 {
-    match r.build(&r.out(), &[]) {
-        Planned::Touched(_, of) => of,
-        Planned::Everything(why) => panic!("{why}"),
-    }
+    let p = r.rebuild("a comment added");
+    assert!(matches!(p, Planned::Touched(0, n) if n > 0), "{p:?}");
 }
 
 #[test]
