@@ -53,7 +53,7 @@ pub(crate) fn placeholder_plan(lines: &[manifest::Line]) -> Plan {
     Plan {
         files,
         bodies,
-        refused: 0,
+        ..Plan::default()
     }
 }
 
@@ -187,7 +187,7 @@ pub(crate) fn write(
     distinct.sort_by_key(|s| s.hash);
     distinct.dedup_by_key(|s| s.hash);
     distinct.par_iter().try_for_each(|s| {
-        let entry = store.join(manifest::hex(&s.hash));
+        let entry = store.join(subtrees::name(&s.hash));
         std::fs::create_dir(&entry).map_err(|e| Error::write(&entry, e))?;
         let files = s.files(plan);
         let dirs = make_dirs(&entry, files.iter().map(|(p, _)| &p[s.prefix + 1..]))?;

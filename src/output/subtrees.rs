@@ -259,7 +259,7 @@ fn make_subtree(
 /// base32, 32 characters. Short, so that the symlinks to it (some ten
 /// `../` and this) fit in the inode itself on ext4 (under 60 bytes) and
 /// cost no data block each; long enough that no two subtrees share one.
-fn name(hash: &[u8; 32]) -> String {
+pub(super) fn name(hash: &[u8; 32]) -> String {
     const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
     let mut out = String::with_capacity(32);
     for chunk in hash[..20].chunks(5) {
@@ -431,11 +431,14 @@ mod tests {
         h[19] = 1; // the last of the 160 bits
         assert!(name(&h).ends_with('b'));
         h[20] = 1; // beyond them
-        assert_eq!(name(&h), name(&{
-            let mut g = h;
-            g[20] = 0;
-            g
-        }));
+        assert_eq!(
+            name(&h),
+            name(&{
+                let mut g = h;
+                g[20] = 0;
+                g
+            })
+        );
         // The default route's subtrees are at depth 7.
         assert!(link_target(7, &[9; 32]).as_os_str().len() < 60);
     }

@@ -64,7 +64,7 @@ struct Rebuilds {
 
 impl Rebuilds {
     fn new(dir: tempfile::TempDir, site: PathBuf) -> Rebuilds {
-        let mut r = Rebuilds {
+        let r = Rebuilds {
             dir,
             site,
             // Trees that live for one test need no flush to the disk.
@@ -109,7 +109,7 @@ impl Rebuilds {
         let fresh = self.dir.path().join(format!("fresh-{}/public", self.fresh));
         assert_eq!(
             self.build(&fresh, &["--full"]),
-            Planned::Everything(String::new()).full()
+            Planned::Everything("(--full)".to_owned())
         );
         let (mine, full) = (files(&self.out()), files(&fresh));
         assert_eq!(
@@ -122,13 +122,6 @@ impl Rebuilds {
         }
         std::fs::remove_dir_all(fresh.parent().unwrap()).unwrap();
         planned
-    }
-}
-
-impl Planned {
-    /// What a `--full` build reports.
-    fn full(self) -> Planned {
-        Planned::Everything("(--full)".to_owned())
     }
 }
 
@@ -171,7 +164,10 @@ fn every_kind_of_change_to_the_demo_site_rebuilds_to_the_full_builds_tree() {
             "  alias: beta\n  priority: 300",
         )
     });
-    assert_touched(&r.rebuild("a rule reordered by priority"), "a rule reordered");
+    assert_touched(
+        &r.rebuild("a rule reordered by priority"),
+        "a rule reordered",
+    );
 
     r.edit(rules, |t| {
         t.replace("\n- {rule_id: 40, alias: beta-de-hold, priority: 200, product: Ember, channel: beta, locale: de, mapping: Ember-133.0b4}\n", "\n")
@@ -179,7 +175,9 @@ fn every_kind_of_change_to_the_demo_site_rebuilds_to_the_full_builds_tree() {
     assert_touched(&r.rebuild("a rule removed"), "a rule removed");
 
     let b4 = "releases/ember/Ember-133.0b4.yml";
-    r.edit(b4, |t| t.replacen("filesize: 71274057", "filesize: 71274058", 1));
+    r.edit(b4, |t| {
+        t.replacen("filesize: 71274057", "filesize: 71274058", 1)
+    });
     assert_touched(&r.rebuild("a release changed"), "a release changed");
 
     let text = std::fs::read_to_string(r.site.join(b4)).unwrap();
@@ -189,10 +187,23 @@ fn every_kind_of_change_to_the_demo_site_rebuilds_to_the_full_builds_tree() {
             .replace("202611170900", "202611240900")
     });
     assert_touched(&r.rebuild("a release added"), "a release added");
-    r.edit(rules, |t| t.replace("  channel: beta\n  mapping: Ember-133.0b3", "  channel: beta\n  mapping: Ember-133.0b5"));
-    assert_touched(&r.rebuild("the beta rule on the new release"), "the beta rule on the new release");
+    r.edit(rules, |t| {
+        t.replace(
+            "  channel: beta\n  mapping: Ember-133.0b3",
+            "  channel: beta\n  mapping: Ember-133.0b5",
+        )
+    });
+    assert_touched(
+        &r.rebuild("the beta rule on the new release"),
+        "the beta rule on the new release",
+    );
 
-    r.edit(rules, |t| t.replace("  channel: beta\n  mapping: Ember-133.0b5", "  channel: beta\n  mapping: Ember-133.0b4"));
+    r.edit(rules, |t| {
+        t.replace(
+            "  channel: beta\n  mapping: Ember-133.0b5",
+            "  channel: beta\n  mapping: Ember-133.0b4",
+        )
+    });
     r.rebuild("the beta rule back");
     std::fs::remove_file(r.site.join("releases/ember/Ember-133.0b5.yml")).unwrap();
     assert_touched(&r.rebuild("a release removed"), "a release removed");
@@ -202,14 +213,20 @@ fn every_kind_of_change_to_the_demo_site_rebuilds_to_the_full_builds_tree() {
     });
     assert_everything(&r.rebuild("a template changed"), "a template changed");
 
-    r.edit("cinder.yml", |t| t.replace("channels: [release, beta]", "channels: [release, beta, aurora]"));
+    r.edit("cinder.yml", |t| {
+        t.replace(
+            "channels: [release, beta]",
+            "channels: [release, beta, aurora]",
+        )
+    });
     assert_everything(&r.rebuild("cinder.yml changed"), "cinder.yml changed");
     // Nothing changed since: the build has nothing to do.
     let b = build(&r.site, &r.out(), &[]);
     assert!(String::from_utf8_lossy(&b.stderr).contains("nothing changed"));
 
     // The security policy's scheduled change comes due.
-    r.extra.extend(["--at".to_owned(), "2027-01-16T00:00:00Z".to_owned()]);
+    r.extra
+        .extend(["--at".to_owned(), "2027-01-16T00:00:00Z".to_owned()]);
     let p = r.rebuild("a scheduled change came due");
     assert!(
         matches!(&p, Planned::Everything(why) if why.contains("scheduled changes")),
@@ -230,7 +247,11 @@ fn a_hotfix_a_new_hash_and_a_new_nightly_rebuild_to_the_full_builds_tree_on_a_sy
         .arg(&site)
         .output()
         .unwrap();
-    assert!(synth.status.success(), "{}", String::from_utf8_lossy(&synth.stderr));
+    assert!(
+        synth.status.success(),
+        "{}",
+        String::from_utf8_lossy(&synth.stderr)
+    );
     let mut r = Rebuilds::new(dir, site);
     let rules = "rules/firefox.yml";
 
@@ -257,7 +278,10 @@ fn a_hotfix_a_new_hash_and_a_new_nightly_rebuild_to_the_full_builds_tree_on_a_sy
         t.replace_range(at..=at, c);
         t
     });
-    assert_touched(&r.rebuild("one locale's complete has a new hash"), "a new hash");
+    assert_touched(
+        &r.rebuild("one locale's complete has a new hash"),
+        "a new hash",
+    );
 
     let nightly = "releases/firefox/nightly";
     let latest = std::fs::read_dir(r.site.join(nightly))
@@ -271,9 +295,10 @@ fn a_hotfix_a_new_hash_and_a_new_nightly_rebuild_to_the_full_builds_tree_on_a_sy
         .to_owned();
     let next = (id.parse::<u64>().unwrap() + 1_000_000).to_string();
     let text = std::fs::read_to_string(r.site.join(nightly).join(&latest)).unwrap();
-    r.edit(&format!("{nightly}/Firefox-mozilla-central-nightly-{next}.yml"), |_| {
-        text.replace(&id, &next)
-    });
+    r.edit(
+        &format!("{nightly}/Firefox-mozilla-central-nightly-{next}.yml"),
+        |_| text.replace(&id, &next),
+    );
     r.edit(rules, |t| {
         t.replace(
             &format!("alias: nightly, priority: 100, product: Firefox, channel: \"nightly\", mapping: \"Firefox-mozilla-central-nightly-{id}\""),
