@@ -110,13 +110,7 @@ fn raw_layout(
     lines: &[manifest::Line],
     pool: &rayon::ThreadPool,
 ) -> Result<Status, Error> {
-    let durability = if args.no_fsync {
-        Durability::Skip
-    } else if args.fsync_each_file {
-        Durability::FlushEach
-    } else {
-        Durability::Flush
-    };
+    let durability = Durability::of_flags(args.no_fsync, args.fsync_each_file);
     let started = Instant::now();
     let plan = raw::placeholder_plan(lines);
     let prepared = pool.install(|| raw::Prepared::new(&plan));

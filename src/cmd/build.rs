@@ -80,13 +80,7 @@ pub(crate) fn run(ctx: Context, args: &BuildArgs) -> Result<Status, Error> {
         return Ok(Status::Findings);
     }
     let bar = Bar::new("writing");
-    let durability = if args.no_fsync {
-        Durability::Skip
-    } else if args.fsync_each_file {
-        Durability::FlushEach
-    } else {
-        Durability::Flush
-    };
+    let durability = Durability::of_flags(args.no_fsync, args.fsync_each_file);
     let record = Record::of(&plan, &depends);
     let summary = publish(&plan, &out, &inputs, &record, durability, &bar)?;
     bar.finish();

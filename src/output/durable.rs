@@ -29,6 +29,19 @@ pub(crate) enum Durability {
     Skip,
 }
 
+impl Durability {
+    /// What the `--no-fsync` and `--fsync-each-file` flags ask for.
+    pub(crate) fn of_flags(no_fsync: bool, fsync_each_file: bool) -> Durability {
+        if no_fsync {
+            Durability::Skip
+        } else if fsync_each_file {
+            Durability::FlushEach
+        } else {
+            Durability::Flush
+        }
+    }
+}
+
 /// How a publication makes what it staged durable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Strategy {

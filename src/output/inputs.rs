@@ -5,7 +5,7 @@
 //! has nothing to do, and skips planning altogether.
 
 use std::io::ErrorKind;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
@@ -95,22 +95,37 @@ pub(super) fn write_atomically(
     }
 }
 
-/// When the tree published at `out` was built from `inputs`: what it holds
-/// (nothing written). `None` when it was not, or cannot be told.
-pub(crate) fn unchanged(out: &Path, inputs: &Inputs) -> Result<Option<Summary>, Error> {
+/// The state directory's record `name` beside the tree published at `out`,
+/// with that directory and the published generation; `None` when there is
+/// no such record, or it is in a directory cinder did not make (where a
+/// record says nothing).
+pub(super) fn read_record(
+    out: &Path,
+    name: &str,
+) -> Result<Option<(PathBuf, u64, Vec<u8>)>, Error> {
     let state = state_dir(out)?;
-    // A record in a directory cinder did not make says nothing.
     if !state::is_ours(&state)? {
         return Ok(None);
     }
     let Some(generation) = current_generation(out, &state)? else {
         return Ok(None);
     };
-    let path = state.join(NAME);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::read(&path, e)),
+    let path = state.join(name);
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(Some((state, generation, bytes))),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::read(&path, e)),
+    }
+}
+
+/// When the tree published at `out` was built from `inputs`: what it holds
+/// (nothing written). `None` when it was not, or cannot be told.
+pub(crate) fn unchanged(out: &Path, inputs: &Inputs) -> Result<Option<Summary>, Error> {
+    let Some((_, generation, bytes)) = read_record(out, NAME)? else {
+        return Ok(None);
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Ok(None);
     };
     let fields: Vec<&str> = text.trim_end().split('\t').collect();
     let [digest, g, files, distinct, bytes] = fields[..] else {

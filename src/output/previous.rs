@@ -13,7 +13,7 @@ use crate::plan::{Content, Previous, Record, Stored};
 
 use super::durable::Syncs;
 use super::inputs::Flush;
-use super::{current_generation, generation_dir, manifest, state, state_dir};
+use super::{generation_dir, manifest};
 
 /// The record's file, in the state directory.
 const NAME: &str = "plan";
@@ -21,18 +21,8 @@ const NAME: &str = "plan";
 /// The published generation at `out` with the record of its plan, when
 /// there is one this cinder can read.
 pub(crate) fn published(out: &Path) -> Result<Option<Previous>, Error> {
-    let state = state_dir(out)?;
-    if !state::is_ours(&state)? {
+    let Some((state, generation, bytes)) = super::inputs::read_record(out, NAME)? else {
         return Ok(None);
-    }
-    let Some(generation) = current_generation(out, &state)? else {
-        return Ok(None);
-    };
-    let path = state.join(NAME);
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::read(&path, e)),
     };
     let Some((head, rest)) = bytes.split_at_checked(8) else {
         return Ok(None);
